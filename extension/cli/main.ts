@@ -1,0 +1,159 @@
+import { experimentJson, metricJson, registeredModelJson, runJson } from '../core/model/cliJson';
+import type { Experiment, Run } from '../core/model/entities';
+import { isStoreError } from '../core/store/errors';
+import { openStore, type ReadableStore } from '../core/store/openStore';
+import { redactUri, resolveTrackingUri } from '../core/store/trackingUri';
+import { ArgsError, formatTable, parseArgs, type ParsedArgs } from './args';
+
+/**
+ * `mlwb`: the core's store readers and the MLproject/MLmodel linter on the command line. Same code
+ * as the extension, so scripts and CI see exactly what the sidebar shows.
+ */
+
+const USAGE = `usage: mlwb <command> [options]
+
+commands:
+  experiments [--store URI] [--all] [--json]              experiments (active; --all adds deleted)
+  runs [--store URI] [--experiment ID_OR_NAME] [--json]   runs with params, tags and latest metrics
+  history --run ID --metric KEY [--store URI] [--json]    full metric history of one run
+  models [--store URI] [--json]                           registered models with their versions
+  lint PATH... [--json]                                   check MLproject and MLmodel files
+
+--store takes a tracking URI (file:///abs/mlruns, a plain path to an mlruns folder, ...). Without it,
+mlwb uses MLFLOW_TRACKING_URI, else ./mlruns or ./mlflow.db in the current folder, like MLflow.`;
+
+export interface CliIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    (command ? io.out : io.err)(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === 'lint') return (await import('./lint')).runLint(rest, io.out, io.err);
+  let store: ReadableStore | undefined;
+  try {
+    const args = parseArgs(rest, {
+      experiments: ['store', 'json', 'all'],
+      runs: ['store', 'json', 'experiment', 'all'],
+      history: ['store', 'json', 'run', 'metric'],
+      models: ['store', 'json'],
+    }[command] ?? []);
+    if (!['experiments', 'runs', 'history', 'models'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+    const uri = storeUri(args, io);
+    store = await openStore(uri, { baseDir: io.cwd, onProblem: (p) => io.err(`warning: ${p.location}: ${p.message}`) });
+    switch (command) {
+      case 'experiments':
+        return await experiments(store, args, io);
+      case 'runs':
+        return await runs(store, args, io);
+      case 'history':
+        return await history(store, args, io);
+      default:
+        return await models(store, args, io);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ArgsError) {
+      io.err(`mlwb: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.err(`mlwb: ${isStoreError(e) || e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  } finally {
+    await store?.close?.();
+  }
+}
+
+function storeUri(args: ParsedArgs, io: CliIo): string {
+  const explicit = args.options.store;
+  if (typeof explicit === 'string') return explicit;
+  const resolved = resolveTrackingUri({ env: io.env, workspaceFolders: [io.cwd] });
+  if (!resolved) throw new UsageError('no store found: pass --store URI, set MLFLOW_TRACKING_URI, or run in a folder with mlruns/ or mlflow.db');
+  return resolved.uri;
+}
+
+function required(args: ParsedArgs, name: string): string {
+  const v = args.options[name];
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+function print(io: CliIo, args: ParsedArgs, json: unknown, table: () => string): number {
+  io.out(args.options.json ? JSON.stringify(json, null, 2) : table());
+  return 0;
+}
+
+async function experiments(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {
+  const exps = await store.searchExperiments({ viewType: args.options.all ? 'ALL' : 'ACTIVE_ONLY' });
+  return print(io, args, exps.map(experimentJson), () =>
+    formatTable(['ID', 'NAME', 'STAGE'], exps.map((e) => [e.experimentId, e.name, e.lifecycleStage])),
+  );
+}
+
+async function findExperiment(store: ReadableStore, idOrName: string): Promise<Experiment> {
+  const byName = await store.getExperimentByName(idOrName);
+  if (byName) return byName;
+  try {
+    return await store.getExperiment(idOrName);
+  } catch (e) {
+    if (isStoreError(e, 'RESOURCE_DOES_NOT_EXIST')) throw new Error(`experiment '${idOrName}' not found (by name or id) in ${redactUri(store.uri)}`);
+    throw e;
+  }
+}
+
+async function runs(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {
+  const exp = args.options.experiment;
+  let ids: string[];
+  if (typeof exp === 'string') ids = [(await findExperiment(store, exp)).experimentId];
+  else ids = (await store.searchExperiments({ viewType: 'ACTIVE_ONLY' })).map((e) => e.experimentId);
+  const found: Run[] = ids.length ? await store.searchRuns({ experimentIds: ids, viewType: args.options.all ? 'ALL' : 'ACTIVE_ONLY' }) : [];
+  return print(io, args, found.map(runJson), () =>
+    formatTable(
+      ['RUN ID', 'NAME', 'STATUS', 'EXPERIMENT', 'METRICS'],
+      found.map((r) => [
+        r.info.runId,
+        r.info.runName,
+        r.info.status,
+        r.info.experimentId,
+        Object.values(r.data.metrics)
+          .map((m) => `${m.key}=${m.value}`)
+          .join(' '),
+      ]),
+    ),
+  );
+}
+
+async function history(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {
+  const runId = required(args, 'run');
+  const key = required(args, 'metric');
+  const run = await store.getRun(runId);
+  const points = await store.getMetricHistory(runId, key);
+  if (points.length === 0 && !(key in run.data.metrics)) throw new Error(`run ${runId} has no metric '${key}'`);
+  return print(io, args, points.map(metricJson), () =>
+    formatTable(['STEP', 'TIMESTAMP', 'VALUE'], points.map((p) => [String(p.step), String(p.timestamp), String(p.value)])),
+  );
+}
+
+async function models(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {
+  const all = await store.searchRegisteredModels();
+  const versions = await store.searchModelVersions();
+  const rows = all.map((m) =>
+    registeredModelJson(
+      m,
+      versions.filter((v) => v.name === m.name).sort((a, b) => Number(a.version) - Number(b.version)),
+    ),
+  );
+  return print(io, args, rows, () =>
+    formatTable(
+      ['MODEL', 'VERSIONS', 'ALIASES'],
+      rows.map((r) => [r.name, r.versions.map((v) => `${v.version}${v.current_stage !== 'None' ? ` (${v.current_stage})` : ''}`).join(', '), Object.entries(r.aliases).map(([a, v]) => `@${a}→${v}`).join(' ')]),
+    ),
+  );
+}

@@ -1,0 +1,566 @@
+import { promises as fsp } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseLatestMetric, parseMetricHistory } from '../format/metricFile';
+import { asNumber, asString, isRecord, parseMlflowYaml } from '../format/mlflowYaml';
+import type {
+  ArtifactEntry,
+  Experiment,
+  LifecycleStage,
+  Metric,
+  ModelVersion,
+  RegisteredModel,
+  Run,
+  RunInfo,
+  RunStatus,
+  ViewType,
+} from '../model/entities';
+import { TAG } from '../model/entities';
+import { StoreError, type ProblemSink } from './errors';
+import { isMissing, listDirIfExists, listKeyFiles, mapLimit, readKeyValueTree, readTextIfExists } from './fileTree';
+import { sortRegisteredModels, sortModelVersions, applyRunSearch, applyExperimentSearch, applyModelSearch, applyVersionSearch } from './searchLocal';
+import type { SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions } from './trackingStore';
+
+/**
+ * Read side of MLflow's legacy `mlruns/` file store, following the layout the Python library writes
+ * (see docs/file-store-format.md). Every unreadable item is reported to `onProblem` with its path and
+ * skipped, so one corrupt run never hides the rest of the store.
+ */
+
+/** Folder names at the store root that are never experiments. */
+const RESERVED_ROOT = new Set(['.trash', 'models']);
+/** Folder names inside an experiment that are never runs. */
+const RESERVED_IN_EXPERIMENT = new Set(['tags', 'datasets', 'traces', 'models']);
+const STATUS_BY_NUMBER: Record<number, RunStatus> = { 1: 'RUNNING', 2: 'SCHEDULED', 3: 'FINISHED', 4: 'FAILED', 5: 'KILLED' };
+const IO_CONCURRENCY = 64;
+
+export interface FileStoreOptions {
+  onProblem?: ProblemSink;
+}
+
+interface ExperimentDir {
+  id: string;
+  path: string;
+  inTrash: boolean;
+}
+
+export class FileStoreReader {
+  readonly kind = 'file' as const;
+  readonly uri: string;
+  protected readonly onProblem: ProblemSink;
+  /** run id -> experiment folder; run folders never move, so this stays valid until a delete. */
+  private readonly runLocation = new Map<string, string>();
+
+  constructor(
+    readonly root: string,
+    opts: FileStoreOptions = {},
+  ) {
+    this.uri = 'file://' + root.split(sep).join('/');
+    this.onProblem = opts.onProblem ?? (() => undefined);
+  }
+
+  protected problem(location: string, message: string): void {
+    this.onProblem({ location, message });
+  }
+
+  // ---------------------------------------------------------------- experiments
+
+  protected async experimentDirs(viewType: ViewType = 'ALL'): Promise<ExperimentDir[]> {
+    const out: ExperimentDir[] = [];
+    const rootEntries = await listDirIfExists(this.root);
+    if (rootEntries.length === 0) {
+      try {
+        await fsp.access(this.root);
+      } catch {
+        throw new StoreError('RESOURCE_DOES_NOT_EXIST', `MLflow store folder not found: ${this.root}`, this.root);
+      }
+    }
+    if (viewType !== 'DELETED_ONLY') {
+      for (const d of rootEntries) {
+        if (d.isDirectory() && !RESERVED_ROOT.has(d.name)) out.push({ id: d.name, path: join(this.root, d.name), inTrash: false });
+      }
+    }
+    if (viewType !== 'ACTIVE_ONLY') {
+      const trash = join(this.root, '.trash');
+      for (const d of await listDirIfExists(trash)) {
+        if (d.isDirectory()) out.push({ id: d.name, path: join(trash, d.name), inTrash: true });
+      }
+    }
+    return out;
+  }
+
+  protected async readExperiment(dir: ExperimentDir): Promise<Experiment | undefined> {
+    const metaPath = join(dir.path, 'meta.yaml');
+    let text: string | undefined;
+    try {
+      text = await readTextIfExists(metaPath);
+    } catch (e) {
+      this.problem(metaPath, `cannot read experiment metadata: ${errText(e)}`);
+      return undefined;
+    }
+    if (text === undefined) {
+      // MLflow ignores experiment folders without meta.yaml the same way.
+      if (/^\d+$/.test(dir.id)) this.problem(metaPath, 'experiment folder has no meta.yaml; skipped');
+      return undefined;
+    }
+    let meta: unknown;
+    try {
+      meta = parseMlflowYaml(text);
+    } catch (e) {
+      this.problem(metaPath, `invalid YAML: ${errText(e)}`);
+      return undefined;
+    }
+    if (!isRecord(meta)) {
+      this.problem(metaPath, 'experiment meta.yaml is empty or not a mapping; skipped');
+      return undefined;
+    }
+    const id = asString(meta.experiment_id);
+    const name = asString(meta.name);
+    if (id === undefined || name === undefined) {
+      this.problem(metaPath, 'experiment meta.yaml lacks experiment_id or name; skipped');
+      return undefined;
+    }
+    if (id !== dir.id) {
+      this.problem(metaPath, `experiment_id '${id}' does not match its folder '${dir.id}'; skipped`);
+      return undefined;
+    }
+    const tags = await readKeyValueTree(join(dir.path, 'tags'), (p, e) => this.problem(p, `cannot read tag: ${errText(e)}`));
+    const stage = asString(meta.lifecycle_stage) === 'deleted' || dir.inTrash ? 'deleted' : 'active';
+    return {
+      experimentId: id,
+      name,
+      artifactLocation: asString(meta.artifact_location) ?? '',
+      lifecycleStage: stage,
+      creationTime: asNumber(meta.creation_time),
+      lastUpdateTime: asNumber(meta.last_update_time),
+      tags,
+    };
+  }
+
+  async searchExperiments(opts: SearchExperimentsOptions = {}): Promise<Experiment[]> {
+    const viewType = opts.viewType ?? 'ACTIVE_ONLY';
+    const dirs = await this.experimentDirs(viewType);
+    const exps = (await mapLimit(dirs, IO_CONCURRENCY, (d) => this.readExperiment(d))).filter((e): e is Experiment => !!e);
+    const byStage = exps.filter((e) => viewType === 'ALL' || (viewType === 'ACTIVE_ONLY' ? e.lifecycleStage === 'active' : e.lifecycleStage === 'deleted'));
+    return applyExperimentSearch(byStage, opts);
+  }
+
+  protected async findExperimentDir(experimentId: string): Promise<ExperimentDir | undefined> {
+    if (!isSafeName(experimentId)) return undefined;
+    for (const [path, inTrash] of [
+      [join(this.root, experimentId), false],
+      [join(this.root, '.trash', experimentId), true],
+    ] as const) {
+      try {
+        if ((await fsp.stat(path)).isDirectory()) return { id: experimentId, path, inTrash };
+      } catch (e) {
+        if (!isMissing(e)) throw e;
+      }
+    }
+    return undefined;
+  }
+
+  async getExperiment(experimentId: string): Promise<Experiment> {
+    const dir = await this.findExperimentDir(experimentId);
+    const exp = dir && (await this.readExperiment(dir));
+    if (!exp) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Could not find experiment with ID ${experimentId}`, this.root);
+    return exp;
+  }
+
+  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    const all = await this.searchExperiments({ viewType: 'ALL' });
+    return all.find((e) => e.name === name);
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  protected async runDirs(exp: ExperimentDir): Promise<{ id: string; path: string }[]> {
+    const entries = await listDirIfExists(exp.path);
+    return entries
+      .filter((d) => d.isDirectory() && !RESERVED_IN_EXPERIMENT.has(d.name))
+      .map((d) => ({ id: d.name, path: join(exp.path, d.name) }));
+  }
+
+  protected async readRunInfo(runPath: string, runId: string, experimentId: string): Promise<RunInfo | undefined> {
+    const metaPath = join(runPath, 'meta.yaml');
+    let text: string | undefined;
+    try {
+      text = await readTextIfExists(metaPath);
+    } catch (e) {
+      this.problem(metaPath, `cannot read run metadata: ${errText(e)}`);
+      return undefined;
+    }
+    if (text === undefined) {
+      this.problem(runPath, 'run folder has no meta.yaml (half-written or not a run); skipped');
+      return undefined;
+    }
+    let meta: unknown;
+    try {
+      meta = parseMlflowYaml(text);
+    } catch (e) {
+      this.problem(metaPath, `invalid YAML: ${errText(e)}`);
+      return undefined;
+    }
+    if (!isRecord(meta)) {
+      this.problem(metaPath, 'run meta.yaml is empty or not a mapping; skipped');
+      return undefined;
+    }
+    const id = asString(meta.run_id) ?? asString(meta.run_uuid);
+    if (id !== runId) {
+      this.problem(metaPath, `run_id '${id ?? ''}' does not match its folder '${runId}'; skipped`);
+      return undefined;
+    }
+    const expId = asString(meta.experiment_id);
+    if (expId !== experimentId) {
+      this.problem(metaPath, `experiment_id '${expId ?? ''}' does not match its folder '${experimentId}'; skipped`);
+      return undefined;
+    }
+    return {
+      runId: id,
+      experimentId,
+      runName: asString(meta.run_name) ?? '',
+      status: statusFromMeta(meta.status),
+      startTime: asNumber(meta.start_time) ?? null,
+      endTime: asNumber(meta.end_time) ?? null,
+      lifecycleStage: (asString(meta.lifecycle_stage) === 'deleted' ? 'deleted' : 'active') as LifecycleStage,
+      artifactUri: asString(meta.artifact_uri) ?? '',
+      userId: asString(meta.user_id) ?? 'unknown',
+      deletedTime: asNumber(meta.deleted_time) ?? null,
+    };
+  }
+
+  protected async readRunData(runPath: string): Promise<Run['data']> {
+    const report = (p: string, e: unknown) => this.problem(p, `cannot read: ${errText(e)}`);
+    const [params, tags, metrics] = await Promise.all([
+      readKeyValueTree(join(runPath, 'params'), report),
+      readKeyValueTree(join(runPath, 'tags'), report),
+      this.readLatestMetrics(join(runPath, 'metrics')),
+    ]);
+    return { params, tags, metrics };
+  }
+
+  protected async readLatestMetrics(dir: string): Promise<Record<string, Metric>> {
+    const out: Record<string, Metric> = {};
+    const files = await listKeyFiles(dir);
+    await Promise.all(
+      files.map(async ({ key, path }) => {
+        try {
+          const m = parseLatestMetric(key, await fsp.readFile(path));
+          if (m) out[key] = m;
+        } catch (e) {
+          if (!isMissing(e)) this.problem(path, `metric '${key}' skipped: ${errText(e)}`);
+        }
+      }),
+    );
+    return out;
+  }
+
+  protected async readRun(runPath: string, runId: string, experimentId: string): Promise<Run | undefined> {
+    const info = await this.readRunInfo(runPath, runId, experimentId);
+    if (!info) return undefined;
+    const data = await this.readRunData(runPath);
+    // Older writers left run_name empty and kept the name only in the tag.
+    if (!info.runName && data.tags[TAG.runName]) info.runName = data.tags[TAG.runName];
+    this.runLocation.set(runId, runPath);
+    return { info, data };
+  }
+
+  async searchRuns(opts: SearchRunsOptions): Promise<Run[]> {
+    const viewType = opts.viewType ?? 'ACTIVE_ONLY';
+    const candidates: { id: string; path: string; experimentId: string }[] = [];
+    for (const expId of opts.experimentIds) {
+      const dir = await this.findExperimentDir(expId);
+      if (!dir) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Could not find experiment with ID ${expId}`, this.root);
+      for (const r of await this.runDirs(dir)) candidates.push({ ...r, experimentId: expId });
+    }
+    const runs = (await mapLimit(candidates, IO_CONCURRENCY, (c) => this.readRun(c.path, c.id, c.experimentId))).filter(
+      (r): r is Run => !!r && (viewType === 'ALL' || (viewType === 'ACTIVE_ONLY') === (r.info.lifecycleStage === 'active')),
+    );
+    return applyRunSearch(runs, opts);
+  }
+
+  protected async findRunPath(runId: string): Promise<string> {
+    const cached = this.runLocation.get(runId);
+    if (cached) {
+      try {
+        await fsp.access(join(cached, 'meta.yaml'));
+        return cached;
+      } catch {
+        this.runLocation.delete(runId);
+      }
+    }
+    if (isSafeName(runId)) {
+      for (const exp of await this.experimentDirs('ALL')) {
+        const p = join(exp.path, runId);
+        try {
+          if ((await fsp.stat(join(p, 'meta.yaml'))).isFile()) {
+            this.runLocation.set(runId, p);
+            return p;
+          }
+        } catch (e) {
+          if (!isMissing(e)) throw e;
+        }
+      }
+    }
+    throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Run '${runId}' not found`, this.root);
+  }
+
+  async getRun(runId: string): Promise<Run> {
+    const path = await this.findRunPath(runId);
+    const expId = path.split(sep).slice(-2)[0];
+    const run = await this.readRun(path, runId, expId);
+    if (!run) throw new StoreError('CORRUPT_DATA', `Run '${runId}' could not be read (see the MLflow log for the reason)`, path);
+    return run;
+  }
+
+  async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
+    const runPath = await this.findRunPath(runId);
+    const file = join(runPath, 'metrics', ...key.split('/'));
+    if (!isSafeKey(key)) throw new StoreError('INVALID_PARAMETER_VALUE', `Invalid metric name: '${key}'`, file);
+    let buf: Buffer;
+    try {
+      buf = await fsp.readFile(file);
+    } catch (e) {
+      if (isMissing(e)) return [];
+      throw new StoreError('INTERNAL_ERROR', `cannot read ${file}: ${errText(e)}`, file);
+    }
+    try {
+      return parseMetricHistory(key, buf);
+    } catch (e) {
+      throw new StoreError('CORRUPT_DATA', `metric file ${file} is corrupt: ${errText(e)}`, file);
+    }
+  }
+
+  // ---------------------------------------------------------------- artifacts
+
+  protected async localArtifactRoot(runId: string): Promise<string> {
+    const run = await this.getRun(runId);
+    const uri = run.info.artifactUri;
+    const local = localPathOfUri(uri);
+    if (local === undefined) {
+      throw new StoreError('UNSUPPORTED_STORE', `Artifacts of run ${runId} live at ${uri}, which this store cannot read directly`, uri);
+    }
+    return local;
+  }
+
+  async listArtifacts(runId: string, path = ''): Promise<ArtifactEntry[]> {
+    const root = await this.localArtifactRoot(runId);
+    const dir = safeJoin(root, path);
+    const entries = await listDirIfExists(dir);
+    const out = await Promise.all(
+      entries.map(async (d): Promise<ArtifactEntry> => {
+        const abs = join(dir, d.name);
+        const rel = relative(root, abs).split(sep).join('/');
+        if (d.isDirectory()) return { path: rel, isDir: true };
+        const st = await fsp.stat(abs);
+        return { path: rel, isDir: st.isDirectory(), fileSize: st.isDirectory() ? undefined : st.size };
+      }),
+    );
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  async readArtifact(runId: string, path: string): Promise<Uint8Array> {
+    const root = await this.localArtifactRoot(runId);
+    const file = safeJoin(root, path);
+    try {
+      return await fsp.readFile(file);
+    } catch (e) {
+      throw new StoreError(isMissing(e) ? 'RESOURCE_DOES_NOT_EXIST' : 'INTERNAL_ERROR', `cannot read artifact ${file}: ${errText(e)}`, file);
+    }
+  }
+
+  // ---------------------------------------------------------------- model registry (<root>/models)
+
+  protected get registryRoot(): string {
+    return join(this.root, 'models');
+  }
+
+  protected async readYamlRecord(path: string, what: string): Promise<Record<string, unknown> | undefined> {
+    let text: string | undefined;
+    try {
+      text = await readTextIfExists(path);
+    } catch (e) {
+      this.problem(path, `cannot read ${what}: ${errText(e)}`);
+      return undefined;
+    }
+    if (text === undefined) return undefined;
+    try {
+      const v = parseMlflowYaml(text);
+      if (isRecord(v)) return v;
+      this.problem(path, `${what} is empty or not a mapping; skipped`);
+    } catch (e) {
+      this.problem(path, `invalid YAML in ${what}: ${errText(e)}`);
+    }
+    return undefined;
+  }
+
+  protected async readModelVersion(versionDir: string, aliasesByVersion: Map<string, string[]>): Promise<ModelVersion | undefined> {
+    const meta = await this.readYamlRecord(join(versionDir, 'meta.yaml'), 'model version meta.yaml');
+    if (!meta) return undefined;
+    const stage = asString(meta.current_stage) ?? 'None';
+    if (stage === 'Deleted_Internal') return undefined;
+    const version = asString(meta.version);
+    const name = asString(meta.name);
+    if (!version || !name) {
+      this.problem(join(versionDir, 'meta.yaml'), 'model version lacks name or version; skipped');
+      return undefined;
+    }
+    const tags = await readKeyValueTree(join(versionDir, 'tags'), (p, e) => this.problem(p, `cannot read tag: ${errText(e)}`));
+    return {
+      name,
+      version,
+      creationTimestamp: asNumber(meta.creation_timestamp) ?? 0,
+      lastUpdatedTimestamp: asNumber(meta.last_updated_timestamp) ?? 0,
+      currentStage: stage,
+      description: asString(meta.description) ?? null,
+      source: asString(meta.source) ?? '',
+      runId: asString(meta.run_id) ?? null,
+      runLink: asString(meta.run_link) ?? null,
+      status: asString(meta.status) ?? 'READY',
+      statusMessage: asString(meta.status_message) ?? null,
+      userId: asString(meta.user_id) ?? null,
+      storageLocation: asString(meta.storage_location) ?? null,
+      modelId: asString(meta.model_id) ?? null,
+      tags,
+      aliases: (aliasesByVersion.get(version) ?? []).slice().sort(),
+    };
+  }
+
+  /** The truth about aliases is the aliases/ folder; the map inside meta.yaml is often stale. */
+  protected async readAliases(modelDir: string): Promise<Record<string, string>> {
+    const raw = await readKeyValueTree(join(modelDir, 'aliases'), (p, e) => this.problem(p, `cannot read alias: ${errText(e)}`));
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) out[k] = v.trim();
+    return out;
+  }
+
+  protected async readRegisteredModelDir(modelDir: string): Promise<{ model: RegisteredModel; versions: ModelVersion[] } | undefined> {
+    const meta = await this.readYamlRecord(join(modelDir, 'meta.yaml'), 'registered model meta.yaml');
+    if (!meta) return undefined;
+    const name = asString(meta.name);
+    if (!name) {
+      this.problem(join(modelDir, 'meta.yaml'), 'registered model has no name; skipped');
+      return undefined;
+    }
+    const [tags, aliases, entries] = await Promise.all([
+      readKeyValueTree(join(modelDir, 'tags'), (p, e) => this.problem(p, `cannot read tag: ${errText(e)}`)),
+      this.readAliases(modelDir),
+      listDirIfExists(modelDir),
+    ]);
+    const byVersion = new Map<string, string[]>();
+    for (const [alias, v] of Object.entries(aliases)) byVersion.set(v, [...(byVersion.get(v) ?? []), alias]);
+    const versionDirs = entries.filter((d) => d.isDirectory() && /^version-\d+$/.test(d.name));
+    const versions = (await Promise.all(versionDirs.map((d) => this.readModelVersion(join(modelDir, d.name), byVersion)))).filter(
+      (v): v is ModelVersion => !!v,
+    );
+    versions.sort((a, b) => Number(a.version) - Number(b.version));
+    const latestByStage = new Map<string, ModelVersion>();
+    for (const v of versions) {
+      const cur = latestByStage.get(v.currentStage);
+      if (!cur || Number(v.version) > Number(cur.version)) latestByStage.set(v.currentStage, v);
+    }
+    const model: RegisteredModel = {
+      name,
+      creationTimestamp: asNumber(meta.creation_timestamp) ?? 0,
+      lastUpdatedTimestamp: asNumber(meta.last_updated_timestamp) ?? 0,
+      description: asString(meta.description) ?? null,
+      tags,
+      aliases,
+      latestVersions: [...latestByStage.values()].sort((a, b) => Number(a.version) - Number(b.version)),
+    };
+    return { model, versions };
+  }
+
+  protected async allRegistryEntries(): Promise<{ model: RegisteredModel; versions: ModelVersion[] }[]> {
+    const entries = await listDirIfExists(this.registryRoot);
+    const read = await mapLimit(
+      entries.filter((d) => d.isDirectory()),
+      IO_CONCURRENCY,
+      (d) => this.readRegisteredModelDir(join(this.registryRoot, d.name)),
+    );
+    return read.filter((x): x is { model: RegisteredModel; versions: ModelVersion[] } => !!x);
+  }
+
+  async searchRegisteredModels(opts: SearchModelsOptions = {}): Promise<RegisteredModel[]> {
+    const models = (await this.allRegistryEntries()).map((e) => e.model);
+    return sortRegisteredModels(applyModelSearch(models, opts), opts);
+  }
+
+  async getRegisteredModel(name: string): Promise<RegisteredModel> {
+    const entry = isSafeName(name) ? await this.readRegisteredModelDir(join(this.registryRoot, name)) : undefined;
+    if (!entry) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Registered Model with name=${name} not found`, this.registryRoot);
+    return entry.model;
+  }
+
+  async searchModelVersions(opts: SearchModelsOptions = {}): Promise<ModelVersion[]> {
+    const versions = (await this.allRegistryEntries()).flatMap((e) => e.versions);
+    return sortModelVersions(applyVersionSearch(versions, opts), opts);
+  }
+
+  async listModelVersions(name: string): Promise<ModelVersion[]> {
+    const entry = isSafeName(name) ? await this.readRegisteredModelDir(join(this.registryRoot, name)) : undefined;
+    if (!entry) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Registered Model with name=${name} not found`, this.registryRoot);
+    return entry.versions;
+  }
+
+  async getModelVersion(name: string, version: string): Promise<ModelVersion> {
+    const v = (await this.listModelVersions(name)).find((x) => x.version === String(version));
+    if (!v) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Model Version (name=${name}, version=${version}) not found`, this.registryRoot);
+    return v;
+  }
+
+  async getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
+    const versions = await this.listModelVersions(name);
+    if (alias.toLowerCase() === 'latest') {
+      const last = versions[versions.length - 1];
+      if (last) return last;
+    }
+    const hit = versions.find((v) => v.aliases.includes(alias));
+    if (!hit) throw new StoreError('INVALID_PARAMETER_VALUE', `Registered model alias ${alias} not found.`, this.registryRoot);
+    return hit;
+  }
+}
+
+function statusFromMeta(v: unknown): RunStatus {
+  if (typeof v === 'number') return STATUS_BY_NUMBER[v] ?? 'RUNNING';
+  const s = asString(v);
+  if (s && /^\d+$/.test(s)) return STATUS_BY_NUMBER[Number(s)] ?? 'RUNNING';
+  if (s && ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].includes(s)) return s as RunStatus;
+  return 'RUNNING';
+}
+
+export function errText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** A single path segment that cannot escape its parent folder. */
+function isSafeName(s: string): boolean {
+  return s.length > 0 && s !== '.' && s !== '..' && !s.includes('/') && !s.includes('\\') && !s.includes('\0');
+}
+
+function isSafeKey(key: string): boolean {
+  return key.length > 0 && !key.startsWith('/') && key.split('/').every((p) => p !== '' && p !== '.' && p !== '..') && !key.includes('\0');
+}
+
+/** Joins a relative artifact path below a root, refusing anything that climbs out of it. */
+function safeJoin(root: string, rel: string): string {
+  if (!rel) return root;
+  if (rel.startsWith('/') || rel.split(/[\\/]/).some((p) => p === '..') || rel.includes('\0')) {
+    throw new StoreError('INVALID_PARAMETER_VALUE', `Invalid artifact path: '${rel}'`, root);
+  }
+  return join(root, ...rel.split('/'));
+}
+
+/** `file:///abs` or a bare absolute path → local path; other schemes → undefined. */
+export function localPathOfUri(uri: string): string | undefined {
+  if (uri.startsWith('file:')) {
+    try {
+      return fileURLToPath(uri.startsWith('file:///') || uri.startsWith('file://localhost/') ? uri : uri.replace(/^file:(?!\/\/)/, 'file://'));
+    } catch {
+      return undefined;
+    }
+  }
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(uri) && !/^[a-zA-Z]:[\\/]/.test(uri)) return undefined;
+  return uri;
+}

@@ -1,0 +1,151 @@
+import type {
+  ArtifactEntry,
+  Experiment,
+  Metric,
+  ModelStage,
+  ModelVersion,
+  RegisteredModel,
+  Run,
+  RunInfo,
+  RunStatus,
+  ViewType,
+} from '../model/entities';
+
+/**
+ * One interface for every kind of tracking store (legacy file store, SQL store through a local
+ * `mlflow server`, remote MLflow server). Every feature talks to this, never to a backend directly.
+ * Semantics follow MLflow's client: ids are strings, times are ms since epoch.
+ */
+
+export interface SearchExperimentsOptions {
+  viewType?: ViewType;
+  filter?: string;
+  orderBy?: string[];
+  maxResults?: number;
+}
+
+export interface SearchRunsOptions {
+  experimentIds: string[];
+  filter?: string;
+  viewType?: ViewType;
+  orderBy?: string[];
+  /** Total cap across pages; stores page internally. Default: all runs. */
+  maxResults?: number;
+}
+
+export interface CreateRunOptions {
+  experimentId: string;
+  runName?: string;
+  startTime?: number;
+  userId?: string;
+  tags?: Record<string, string>;
+}
+
+export interface UpdateRunOptions {
+  status?: RunStatus;
+  endTime?: number;
+  runName?: string;
+}
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export interface LogBatch {
+  metrics?: Metric[];
+  params?: KeyValue[];
+  tags?: KeyValue[];
+}
+
+/** What browsing needs: the read half of a tracking store. */
+export interface TrackingReader {
+  /** The URI this store was opened with, normalised (absolute `file://`, `sqlite:////…`, `http(s)://…`). */
+  readonly uri: string;
+  readonly kind: 'file' | 'sqlite' | 'rest';
+
+  searchExperiments(opts?: SearchExperimentsOptions): Promise<Experiment[]>;
+  getExperiment(experimentId: string): Promise<Experiment>;
+  getExperimentByName(name: string): Promise<Experiment | undefined>;
+  searchRuns(opts: SearchRunsOptions): Promise<Run[]>;
+  getRun(runId: string): Promise<Run>;
+  getMetricHistory(runId: string, key: string): Promise<Metric[]>;
+  listArtifacts(runId: string, path?: string): Promise<ArtifactEntry[]>;
+  readArtifact(runId: string, path: string): Promise<Uint8Array>;
+  close?(): Promise<void>;
+}
+
+export interface TrackingStore extends TrackingReader {
+  createExperiment(name: string, opts?: { artifactLocation?: string; tags?: Record<string, string> }): Promise<string>;
+  renameExperiment(experimentId: string, newName: string): Promise<void>;
+  deleteExperiment(experimentId: string): Promise<void>;
+  restoreExperiment(experimentId: string): Promise<void>;
+  setExperimentTag(experimentId: string, key: string, value: string): Promise<void>;
+  deleteExperimentTag(experimentId: string, key: string): Promise<void>;
+
+  searchRuns(opts: SearchRunsOptions): Promise<Run[]>;
+  getRun(runId: string): Promise<Run>;
+  createRun(opts: CreateRunOptions): Promise<Run>;
+  updateRun(runId: string, opts: UpdateRunOptions): Promise<RunInfo>;
+  deleteRun(runId: string): Promise<void>;
+  restoreRun(runId: string): Promise<void>;
+  logBatch(runId: string, batch: LogBatch): Promise<void>;
+  deleteTag(runId: string, key: string): Promise<void>;
+
+  getMetricHistory(runId: string, key: string): Promise<Metric[]>;
+
+  listArtifacts(runId: string, path?: string): Promise<ArtifactEntry[]>;
+  readArtifact(runId: string, path: string): Promise<Uint8Array>;
+
+  /** Releases sockets, child processes, file handles. */
+  close?(): Promise<void>;
+}
+
+export interface SearchModelsOptions {
+  filter?: string;
+  orderBy?: string[];
+  maxResults?: number;
+}
+
+export interface CreateModelVersionOptions {
+  source: string;
+  runId?: string;
+  runLink?: string;
+  description?: string;
+  tags?: Record<string, string>;
+  modelId?: string;
+}
+
+/** The read half of a model registry. */
+export interface RegistryReader {
+  readonly uri: string;
+  searchRegisteredModels(opts?: SearchModelsOptions): Promise<RegisteredModel[]>;
+  getRegisteredModel(name: string): Promise<RegisteredModel>;
+  getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion>;
+  searchModelVersions(opts?: SearchModelsOptions): Promise<ModelVersion[]>;
+  getModelVersion(name: string, version: string): Promise<ModelVersion>;
+  close?(): Promise<void>;
+}
+
+export interface RegistryStore extends RegistryReader {
+  createRegisteredModel(name: string, opts?: { description?: string; tags?: Record<string, string> }): Promise<RegisteredModel>;
+  renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel>;
+  updateRegisteredModel(name: string, description: string): Promise<RegisteredModel>;
+  deleteRegisteredModel(name: string): Promise<void>;
+  setRegisteredModelTag(name: string, key: string, value: string): Promise<void>;
+  deleteRegisteredModelTag(name: string, key: string): Promise<void>;
+  setRegisteredModelAlias(name: string, alias: string, version: string): Promise<void>;
+  deleteRegisteredModelAlias(name: string, alias: string): Promise<void>;
+  getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion>;
+
+  searchModelVersions(opts?: SearchModelsOptions): Promise<ModelVersion[]>;
+  getModelVersion(name: string, version: string): Promise<ModelVersion>;
+  createModelVersion(name: string, opts: CreateModelVersionOptions): Promise<ModelVersion>;
+  updateModelVersion(name: string, version: string, description: string): Promise<ModelVersion>;
+  deleteModelVersion(name: string, version: string): Promise<void>;
+  transitionModelVersionStage(name: string, version: string, stage: ModelStage, archiveExisting: boolean): Promise<ModelVersion>;
+  setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void>;
+  deleteModelVersionTag(name: string, version: string, key: string): Promise<void>;
+
+  close?(): Promise<void>;
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Creates .cache/venv with the real MLflow (Python client and server) that tests and the demo use.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+venv="$here/.cache/venv"
+MLFLOW_SPEC="${MLWB_MLFLOW_SPEC:-mlflow}"
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import mlflow' 2>/dev/null; then
+  echo "mlflow $("$venv/bin/python" -c 'import mlflow; print(mlflow.__version__)') already in $venv"; exit 0
+fi
+python3 -m venv "$venv"
+"$venv/bin/pip" install -q --disable-pip-version-check "$MLFLOW_SPEC"
+echo "installed mlflow $("$venv/bin/python" -c 'import mlflow; print(mlflow.__version__)') into $venv"
