@@ -1,0 +1,130 @@
+import * as vscode from 'vscode';
+import { formatMetricValue, formatTimestamp, nestRuns, runDescription, runLabel } from '../core/model/display';
+import type { Experiment, Run, RunStatus } from '../core/model/entities';
+import { TAG } from '../core/model/entities';
+import { errText } from '../core/store/fileStore';
+import type { StoreSession } from './storeSession';
+
+/** Experiments → runs → nested runs. Runs of an experiment are read once per refresh and cached. */
+
+export type ExperimentsNode =
+  | { type: 'experiment'; experiment: Experiment }
+  | { type: 'run'; run: Run; experimentId: string };
+
+const STATUS_ICON: Record<RunStatus, [string, string | undefined]> = {
+  FINISHED: ['pass', 'testing.iconPassed'],
+  FAILED: ['error', 'testing.iconFailed'],
+  RUNNING: ['sync~spin', 'charts.blue'],
+  SCHEDULED: ['clock', undefined],
+  KILLED: ['circle-slash', 'disabledForeground'],
+};
+
+export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode> {
+  private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private runsByExperiment = new Map<string, Promise<{ roots: Run[]; children: Map<string, Run[]> }>>();
+  /** Set by the extension: where to show "cannot read the store" without a notification storm. */
+  onMessage: (message: string | undefined) => void = () => undefined;
+
+  constructor(
+    private readonly session: StoreSession,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  refresh(): void {
+    this.runsByExperiment.clear();
+    this.changed.fire(undefined);
+  }
+
+  async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
+    const state = this.session.state;
+    if (state.kind !== 'connected') {
+      this.onMessage(
+        state.kind === 'error'
+          ? `Cannot open ${state.uri}: ${state.message}`
+          : state.kind === 'connecting'
+            ? `Connecting to ${state.uri}…`
+            : undefined,
+      );
+      return [];
+    }
+    try {
+      if (!node) {
+        const exps = await state.store.searchExperiments({ viewType: 'ACTIVE_ONLY' });
+        this.onMessage(exps.length ? undefined : `No experiments in ${state.uri}`);
+        return exps.map((experiment) => ({ type: 'experiment', experiment }));
+      }
+      if (node.type === 'experiment') {
+        const { roots } = await this.runsOf(node.experiment.experimentId);
+        return roots.map((run) => ({ type: 'run', run, experimentId: node.experiment.experimentId }));
+      }
+      const { children } = await this.runsOf(node.experimentId);
+      return (children.get(node.run.info.runId) ?? []).map((run) => ({ type: 'run', run, experimentId: node.experimentId }));
+    } catch (e) {
+      const msg = errText(e);
+      this.log.error(`Reading ${state.uri}: ${msg}`);
+      this.onMessage(`Cannot read ${state.uri}: ${msg}`);
+      return [];
+    }
+  }
+
+  private runsOf(experimentId: string) {
+    let p = this.runsByExperiment.get(experimentId);
+    if (!p) {
+      const state = this.session.state;
+      if (state.kind !== 'connected') return Promise.resolve({ roots: [], children: new Map<string, Run[]>() });
+      p = state.store.searchRuns({ experimentIds: [experimentId] }).then(nestRuns);
+      p.catch(() => this.runsByExperiment.delete(experimentId));
+      this.runsByExperiment.set(experimentId, p);
+    }
+    return p;
+  }
+
+  async getTreeItem(node: ExperimentsNode): Promise<vscode.TreeItem> {
+    if (node.type === 'experiment') {
+      const e = node.experiment;
+      const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `exp:${e.experimentId}`;
+      item.description = `ID ${e.experimentId}`;
+      item.iconPath = new vscode.ThemeIcon('beaker');
+      item.contextValue = 'experiment';
+      const tip = new vscode.MarkdownString();
+      tip.appendMarkdown('**').appendText(e.name).appendMarkdown('**\n\n');
+      tip.appendText(`ID ${e.experimentId} · created ${formatTimestamp(e.creationTime)}\n\nArtifacts: ${e.artifactLocation}`);
+      const note = e.tags[TAG.note];
+      if (note) tip.appendMarkdown('\n\n---\n\n').appendText(note);
+      item.tooltip = tip;
+      return item;
+    }
+    const r = node.run;
+    const { children } = await this.runsOf(node.experimentId);
+    const hasChildren = (children.get(r.info.runId)?.length ?? 0) > 0;
+    const item = new vscode.TreeItem(runLabel(r), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `run:${r.info.runId}`;
+    item.description = runDescription(r);
+    const [icon, color] = STATUS_ICON[r.info.status] ?? ['circle-outline', undefined];
+    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    item.contextValue = hasChildren ? 'runWithChildren' : 'run';
+    item.tooltip = runTooltip(r);
+    item.command = { command: 'mlflow.openRun', title: 'Open Run Details', arguments: [node] };
+    item.accessibilityInformation = { label: `Run ${runLabel(r)}, ${r.info.status.toLowerCase()}` };
+    return item;
+  }
+}
+
+function runTooltip(r: Run): vscode.MarkdownString {
+  const tip = new vscode.MarkdownString();
+  tip.appendMarkdown('**').appendText(runLabel(r)).appendMarkdown('**');
+  tip.appendText(` — ${r.info.status}\n\nRun ID ${r.info.runId}\n\nStarted ${formatTimestamp(r.info.startTime)} by ${r.info.userId}`);
+  const metrics = Object.values(r.data.metrics).slice(0, 8);
+  if (metrics.length) {
+    tip.appendMarkdown('\n\n**Metrics**\n\n');
+    for (const m of metrics) tip.appendText(`${m.key} = ${formatMetricValue(m.value)}\n\n`);
+  }
+  const params = Object.entries(r.data.params).slice(0, 8);
+  if (params.length) {
+    tip.appendMarkdown('**Params**\n\n');
+    for (const [k, v] of params) tip.appendText(`${k} = ${v}\n\n`);
+  }
+  return tip;
+}

@@ -1,0 +1,120 @@
+import * as vscode from 'vscode';
+import { errText } from '../core/store/fileStore';
+import { storeKindOf, fileStorePath } from '../core/store/trackingUri';
+import { ExperimentsTreeProvider, type ExperimentsNode } from './experimentsTree';
+import { startLanguageClient } from './languageClient';
+import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
+import { runEntryPoint } from './projectRunner';
+import { RUN_DETAILS_VIEW_TYPE, RunPanels } from './runPanel';
+import { createStoreStatusItem } from './statusBar';
+import { pickStore } from './storePicker';
+import { StoreSession } from './storeSession';
+
+/** What activate() returns: used by the extension-host test suite and by other extensions. */
+export interface MlflowWorkbenchApi {
+  getStoreUri(): string | undefined;
+  experimentsTree: vscode.TreeDataProvider<ExperimentsNode>;
+  modelsTree: vscode.TreeDataProvider<ModelsNode>;
+  whenReady(): Promise<void>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<MlflowWorkbenchApi> {
+  const log = vscode.window.createOutputChannel('MLflow', { log: true });
+  context.subscriptions.push(log);
+  const session = new StoreSession(context, log);
+  context.subscriptions.push(session);
+
+  const experiments = new ExperimentsTreeProvider(session, log);
+  const models = new ModelsTreeProvider(session, log);
+  const experimentsView = vscode.window.createTreeView('mlflow.experiments', { treeDataProvider: experiments, showCollapseAll: true });
+  const modelsView = vscode.window.createTreeView('mlflow.models', { treeDataProvider: models, showCollapseAll: true });
+  experiments.onMessage = (m) => (experimentsView.message = m);
+  models.onMessage = (m) => (modelsView.message = m);
+  context.subscriptions.push(experimentsView, modelsView, createStoreStatusItem(session));
+
+  const refresh = () => {
+    experiments.refresh();
+    models.refresh();
+  };
+  context.subscriptions.push(session.onDidChange(refresh));
+
+  const panels = new RunPanels(context, session, log);
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(RUN_DETAILS_VIEW_TYPE, panels));
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('mlflow.refresh', async () => {
+      // Re-read a healthy store; reconnect (re-resolve the URI) only when there is none or it failed.
+      if (session.state.kind === 'connected') return refresh();
+      await vscode.window.withProgress({ location: { viewId: 'mlflow.experiments' } }, () => session.reconnect());
+    }),
+    vscode.commands.registerCommand('mlflow.selectStore', () => pickStore(context, session)),
+    vscode.commands.registerCommand('mlflow.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mlflow-workbench.mlflow-workbench')),
+    vscode.commands.registerCommand('mlflow.showLog', () => log.show()),
+    vscode.commands.registerCommand('mlflow.copyRunId', async (node?: ExperimentsNode) => {
+      if (node?.type === 'run') await vscode.env.clipboard.writeText(node.run.info.runId);
+    }),
+    vscode.commands.registerCommand('mlflow.copyModelUri', async (node?: ModelsNode) => {
+      if (node?.type === 'version') await vscode.env.clipboard.writeText(`models:/${node.version.name}/${node.version.version}`);
+    }),
+    vscode.commands.registerCommand('mlflow.openRun', (node?: ExperimentsNode | string) => {
+      if (typeof node === 'string') panels.show(node);
+      else if (node?.type === 'run') panels.show(node.run.info.runId, node.run.info.runName);
+    }),
+    vscode.commands.registerCommand('mlflow.runEntryPoint', (target?: vscode.Uri | string, entryPoint?: string) => runEntryPoint(session, log, target, entryPoint)),
+  );
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('mlflow.trackingUri')) void session.reconnect();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void session.reconnect()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void session.reconnect()),
+  );
+  watchLocalStore(context, session, refresh);
+
+  void session.reconnect();
+
+  try {
+    const client = await startLanguageClient(context, log);
+    context.subscriptions.push({ dispose: () => void client.stop() });
+  } catch (e) {
+    log.error(`MLproject/MLmodel language server failed to start: ${errText(e)}`);
+  }
+
+  return {
+    getStoreUri: () => (session.state.kind === 'none' ? undefined : session.state.uri),
+    experimentsTree: experiments,
+    modelsTree: models,
+    whenReady: () => session.whenReady(),
+  };
+}
+
+/**
+ * A file store changes under us while a training script logs; refresh the views (debounced) instead
+ * of polling. Only for local stores and only when the user keeps mlflow.autoRefresh on.
+ */
+function watchLocalStore(context: vscode.ExtensionContext, session: StoreSession, refresh: () => void): void {
+  let watcher: vscode.FileSystemWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const poke = () => {
+    if (!vscode.workspace.getConfiguration('mlflow').get<boolean>('autoRefresh', true)) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(refresh, 1500);
+  };
+  const rewatch = () => {
+    watcher?.dispose();
+    watcher = undefined;
+    const s = session.state;
+    if (s.kind !== 'connected' || storeKindOf(s.uri) !== 'file') return;
+    const root = fileStorePath(s.uri, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+    watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '{*/meta.yaml,*/*/meta.yaml,models/**}'));
+    watcher.onDidCreate(poke);
+    watcher.onDidChange(poke);
+    watcher.onDidDelete(poke);
+  };
+  context.subscriptions.push(session.onDidChange(rewatch), { dispose: () => { watcher?.dispose(); if (timer) clearTimeout(timer); } });
+}
+
+export function deactivate(): void {
+  // Disposables registered on the context (language client, store servers) stop themselves.
+}

@@ -1,0 +1,115 @@
+import * as vscode from 'vscode';
+import { errText } from '../core/store/fileStore';
+import { openStore, type ReadableStore } from '../core/store/openStore';
+import { redactUri, resolveTrackingUri, storeKindOf, type TrackingUriSource } from '../core/store/trackingUri';
+
+/**
+ * Which store the views show, and its state. One instance per window; views and the status bar
+ * listen to `onDidChange`. The state is mirrored into the `mlflow.storeState` context key so the
+ * welcome content of the views can react to "no store".
+ */
+
+export type StoreState =
+  | { kind: 'none' }
+  | { kind: 'connecting'; uri: string; source: StoreSource }
+  | { kind: 'connected'; uri: string; source: StoreSource; store: ReadableStore }
+  | { kind: 'error'; uri: string; source: StoreSource; message: string };
+
+export type StoreSource = TrackingUriSource | 'selected';
+
+const SELECTED_KEY = 'mlflow.selectedStore';
+
+export class StoreSession implements vscode.Disposable {
+  private current: StoreState = { kind: 'none' };
+  private readonly emitter = new vscode.EventEmitter<StoreState>();
+  readonly onDidChange = this.emitter.event;
+  private generation = 0;
+  private ready: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get state(): StoreState {
+    return this.current;
+  }
+
+  /** Resolves when the latest (re)connection attempt has settled. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  get selectedUri(): string | undefined {
+    return this.context.workspaceState.get<string>(SELECTED_KEY) || undefined;
+  }
+
+  async select(uri: string | undefined): Promise<void> {
+    await this.context.workspaceState.update(SELECTED_KEY, uri);
+    await this.reconnect();
+  }
+
+  reconnect(): Promise<void> {
+    this.ready = this.connect();
+    return this.ready;
+  }
+
+  private resolve(): { uri: string; source: StoreSource } | undefined {
+    const selected = this.selectedUri;
+    if (selected) return { uri: selected, source: 'selected' };
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const setting = vscode.workspace.getConfiguration('mlflow', vscode.workspace.workspaceFolders?.[0]).get<string>('trackingUri');
+    return resolveTrackingUri({ env: process.env, setting, workspaceFolders: folders });
+  }
+
+  private async connect(): Promise<void> {
+    const gen = ++this.generation;
+    await this.closeCurrent();
+    const target = this.resolve();
+    if (!target) {
+      this.log.info('No MLflow tracking store found (no MLFLOW_TRACKING_URI, no mlflow.trackingUri setting, no mlruns/ or mlflow.db in the workspace)');
+      this.set({ kind: 'none' });
+      return;
+    }
+    const shown = redactUri(target.uri);
+    this.set({ kind: 'connecting', uri: target.uri, source: target.source });
+    this.log.info(`Opening tracking store ${shown} (from ${target.source}, ${storeKindOf(target.uri)} store)`);
+    try {
+      const store = await openStore(target.uri, {
+        baseDir: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+        onProblem: (p) => this.log.warn(`${p.location}: ${p.message}`),
+      });
+      if (gen !== this.generation) {
+        await store.close?.();
+        return;
+      }
+      this.set({ kind: 'connected', uri: target.uri, source: target.source, store });
+    } catch (e) {
+      if (gen !== this.generation) return;
+      const message = errText(e);
+      this.log.error(`Cannot open tracking store ${shown}: ${message}`);
+      this.set({ kind: 'error', uri: target.uri, source: target.source, message });
+    }
+  }
+
+  private set(state: StoreState): void {
+    this.current = state;
+    void vscode.commands.executeCommand('setContext', 'mlflow.storeState', state.kind);
+    this.emitter.fire(state);
+  }
+
+  private async closeCurrent(): Promise<void> {
+    if (this.current.kind === 'connected') {
+      try {
+        await this.current.store.close?.();
+      } catch (e) {
+        this.log.warn(`Closing store: ${errText(e)}`);
+      }
+    }
+  }
+
+  dispose(): void {
+    void this.closeCurrent();
+    this.emitter.dispose();
+  }
+}
