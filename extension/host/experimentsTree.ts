@@ -85,7 +85,6 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       const e = node.experiment;
       const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `exp:${e.experimentId}`;
-      item.description = `ID ${e.experimentId}`;
       item.iconPath = new vscode.ThemeIcon('beaker');
       item.contextValue = 'experiment';
       const tip = new vscode.MarkdownString();
