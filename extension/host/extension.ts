@@ -4,7 +4,7 @@ import { storeKindOf, fileStorePath } from '../core/store/trackingUri';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './experimentsTree';
 import { startLanguageClient } from './languageClient';
 import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
-import { runEntryPoint } from './projectRunner';
+import { MlflowTaskProvider, runEntryPoint } from './projectRunner';
 import { RUN_DETAILS_VIEW_TYPE, RunPanels } from './runPanel';
 import { createStoreStatusItem } from './statusBar';
 import { pickStore } from './storePicker';
@@ -70,6 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     vscode.workspace.onDidChangeWorkspaceFolders(() => void session.reconnect()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void session.reconnect()),
   );
+  context.subscriptions.push(vscode.tasks.registerTaskProvider('mlflow', new MlflowTaskProvider(session)));
   watchLocalStore(context, session, refresh);
 
   void session.reconnect();

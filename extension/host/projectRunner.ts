@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { isRecord, parseMlflowYaml } from '../core/format/mlflowYaml';
 import { resolvePython } from './python';
@@ -46,6 +46,62 @@ function entryPointsOf(file: string): EntryPoint[] {
   });
 }
 
+/** What a user writes in tasks.json: `{ "type": "mlflow", "entryPoint": "main", "parameters": { "lr": 0.1 } }`. */
+export interface MlflowTaskDefinition extends vscode.TaskDefinition {
+  type: 'mlflow';
+  entryPoint: string;
+  project?: string;
+  parameters?: Record<string, string | number | boolean>;
+}
+
+/**
+ * `python -m mlflow run <project> -e <entry point> --env-manager <m> -P k=v …` as an argument
+ * vector (ProcessExecution, no shell), against the store the views show.
+ */
+export async function buildMlflowTask(def: MlflowTaskDefinition, session: StoreSession, scope?: vscode.WorkspaceFolder): Promise<vscode.Task> {
+  const folder = scope ?? vscode.workspace.workspaceFolders?.[0];
+  const projectDir = def.project ? (isAbsolute(def.project) ? def.project : join(folder?.uri.fsPath ?? '.', def.project)) : folder?.uri.fsPath ?? '.';
+  const python = await resolvePython(vscode.Uri.file(projectDir));
+  const envManager = vscode.workspace.getConfiguration('mlflow').get<string>('envManager') || 'local';
+  const env: Record<string, string> = { MLFLOW_ALLOW_FILE_STORE: 'true' };
+  const st = session.state;
+  if (st.kind !== 'none') env.MLFLOW_TRACKING_URI = st.uri;
+  const params = Object.entries(def.parameters ?? {}).flatMap(([k, v]) => ['-P', `${k}=${String(v)}`]);
+  const execArgs = ['-m', 'mlflow', 'run', projectDir, '-e', def.entryPoint, '--env-manager', envManager, ...params];
+  const task = new vscode.Task(def, scope ?? vscode.TaskScope.Workspace, `run ${def.entryPoint}`, 'mlflow', new vscode.ProcessExecution(python, execArgs, { cwd: projectDir, env }));
+  task.detail = `mlflow run -e ${def.entryPoint}${params.length ? ' ' + params.filter((_, i) => i % 2).join(' ') : ''}`;
+  return task;
+}
+
+/** Offers one task per entry point of each workspace folder's MLproject, and resolves tasks.json entries. */
+export class MlflowTaskProvider implements vscode.TaskProvider {
+  constructor(private readonly session: StoreSession) {}
+
+  async provideTasks(): Promise<vscode.Task[]> {
+    if (!vscode.workspace.isTrusted) return [];
+    const tasks: vscode.Task[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const file = findProjectFile(folder.uri);
+      if (!file) continue;
+      let eps: EntryPoint[] = [];
+      try {
+        eps = entryPointsOf(file);
+      } catch {
+        continue; // the language server reports the broken file
+      }
+      for (const ep of eps) tasks.push(await buildMlflowTask({ type: 'mlflow', entryPoint: ep.name, project: dirname(file) }, this.session, folder));
+    }
+    return tasks;
+  }
+
+  async resolveTask(task: vscode.Task): Promise<vscode.Task | undefined> {
+    const def = task.definition as MlflowTaskDefinition;
+    if (def.type !== 'mlflow' || typeof def.entryPoint !== 'string') return undefined;
+    const scope = typeof task.scope === 'object' ? (task.scope as vscode.WorkspaceFolder) : undefined;
+    return buildMlflowTask(def, this.session, scope);
+  }
+}
+
 export async function runEntryPoint(session: StoreSession, log: vscode.LogOutputChannel, target?: vscode.Uri | string, entryPoint?: string): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('MLflow: running project entry points is disabled in Restricted Mode. Trust this workspace to run it.');
@@ -73,28 +129,14 @@ export async function runEntryPoint(session: StoreSession, log: vscode.LogOutput
     if (!pick) return;
     ep = pick.ep;
   }
-  const args: string[] = [];
+  const parameters: Record<string, string> = {};
   for (const p of ep.params) {
     const value = await vscode.window.showInputBox({ title: `${ep.name}: parameter ${p.name}`, value: p.default, prompt: p.default === undefined ? 'Required' : `Default: ${p.default}` });
     if (value === undefined) return;
-    if (value !== p.default) args.push('-P', `${p.name}=${value}`);
+    if (value !== p.default) parameters[p.name] = value;
   }
-  const projectDir = dirname(file);
-  const python = await resolvePython(vscode.Uri.file(projectDir));
-  const envManager = vscode.workspace.getConfiguration('mlflow').get<string>('envManager') || 'local';
-  const env: Record<string, string> = { MLFLOW_ALLOW_FILE_STORE: 'true' };
-  const st = session.state;
-  if (st.kind !== 'none') env.MLFLOW_TRACKING_URI = st.uri;
-  const execArgs = ['-m', 'mlflow', 'run', projectDir, '-e', ep.name, '--env-manager', envManager, ...args];
-  log.info(`Running entry point '${ep.name}' of ${file}: ${python} ${execArgs.join(' ')}`);
-  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(projectDir)) ?? vscode.TaskScope.Workspace;
-  const task = new vscode.Task(
-    { type: 'mlflow', entryPoint: ep.name, project: projectDir },
-    folder,
-    `run ${ep.name}`,
-    'MLflow',
-    new vscode.ProcessExecution(python, execArgs, { cwd: projectDir, env }),
-  );
+  const task = await buildMlflowTask({ type: 'mlflow', entryPoint: ep.name, project: dirname(file), parameters }, session);
+  log.info(`Running entry point '${ep.name}' of ${file}`);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated };
   const execution = await vscode.tasks.executeTask(task);
   const done = vscode.tasks.onDidEndTaskProcess((e) => {
