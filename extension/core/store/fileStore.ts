@@ -1,6 +1,5 @@
 import { promises as fsp } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
 import { parseLatestMetric, parseMetricHistory } from '../format/metricFile';
 import { asNumber, asString, isRecord, parseMlflowYaml } from '../format/mlflowYaml';
 import type {
@@ -18,6 +17,7 @@ import type {
 import { TAG } from '../model/entities';
 import { StoreError, type ProblemSink } from './errors';
 import { isMissing, listDirIfExists, listKeyFiles, mapLimit, readKeyValueTree, readTextIfExists } from './fileTree';
+import { listLocalArtifacts, localArtifactRoot, readLocalArtifact } from './localArtifacts';
 import { sortRegisteredModels, sortModelVersions, applyRunSearch, applyExperimentSearch, applyModelSearch, applyVersionSearch } from './searchLocal';
 import type { SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions } from './trackingStore';
 
@@ -333,40 +333,14 @@ export class FileStoreReader {
 
   // ---------------------------------------------------------------- artifacts
 
-  protected async localArtifactRoot(runId: string): Promise<string> {
-    const run = await this.getRun(runId);
-    const uri = run.info.artifactUri;
-    const local = localPathOfUri(uri);
-    if (local === undefined) {
-      throw new StoreError('UNSUPPORTED_STORE', `Artifacts of run ${runId} live at ${uri}, which this store cannot read directly`, uri);
-    }
-    return local;
-  }
-
   async listArtifacts(runId: string, path = ''): Promise<ArtifactEntry[]> {
-    const root = await this.localArtifactRoot(runId);
-    const dir = safeJoin(root, path);
-    const entries = await listDirIfExists(dir);
-    const out = await Promise.all(
-      entries.map(async (d): Promise<ArtifactEntry> => {
-        const abs = join(dir, d.name);
-        const rel = relative(root, abs).split(sep).join('/');
-        if (d.isDirectory()) return { path: rel, isDir: true };
-        const st = await fsp.stat(abs);
-        return { path: rel, isDir: st.isDirectory(), fileSize: st.isDirectory() ? undefined : st.size };
-      }),
-    );
-    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const run = await this.getRun(runId);
+    return listLocalArtifacts(localArtifactRoot(runId, run.info.artifactUri), path);
   }
 
   async readArtifact(runId: string, path: string): Promise<Uint8Array> {
-    const root = await this.localArtifactRoot(runId);
-    const file = safeJoin(root, path);
-    try {
-      return await fsp.readFile(file);
-    } catch (e) {
-      throw new StoreError(isMissing(e) ? 'RESOURCE_DOES_NOT_EXIST' : 'INTERNAL_ERROR', `cannot read artifact ${file}: ${errText(e)}`, file);
-    }
+    const run = await this.getRun(runId);
+    return readLocalArtifact(localArtifactRoot(runId, run.info.artifactUri), path);
   }
 
   // ---------------------------------------------------------------- model registry (<root>/models)
@@ -541,26 +515,4 @@ function isSafeName(s: string): boolean {
 
 function isSafeKey(key: string): boolean {
   return key.length > 0 && !key.startsWith('/') && key.split('/').every((p) => p !== '' && p !== '.' && p !== '..') && !key.includes('\0');
-}
-
-/** Joins a relative artifact path below a root, refusing anything that climbs out of it. */
-function safeJoin(root: string, rel: string): string {
-  if (!rel) return root;
-  if (rel.startsWith('/') || rel.split(/[\\/]/).some((p) => p === '..') || rel.includes('\0')) {
-    throw new StoreError('INVALID_PARAMETER_VALUE', `Invalid artifact path: '${rel}'`, root);
-  }
-  return join(root, ...rel.split('/'));
-}
-
-/** `file:///abs` or a bare absolute path → local path; other schemes → undefined. */
-export function localPathOfUri(uri: string): string | undefined {
-  if (uri.startsWith('file:')) {
-    try {
-      return fileURLToPath(uri.startsWith('file:///') || uri.startsWith('file://localhost/') ? uri : uri.replace(/^file:(?!\/\/)/, 'file://'));
-    } catch {
-      return undefined;
-    }
-  }
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(uri) && !/^[a-zA-Z]:[\\/]/.test(uri)) return undefined;
-  return uri;
 }

@@ -60,7 +60,7 @@ out["experiments"] = [{"experiment_id": e.experiment_id, "name": e.name} for e i
 hr = [r for r in runs if r.info.run_name == "prophet-baseline"][0].info.run_id
 out["histRun"] = hr
 out["history"] = [{"key": m.key, "value": m.value, "step": m.step, "timestamp": m.timestamp} for m in c.get_metric_history(hr, "mape")]
-out["models"] = [{"name": m.name, "aliases": dict(m.aliases), "versions": sorted(str(v.version) for v in c.search_model_versions(f"name='{m.name}'"))} for m in c.search_registered_models()]
+out["models"] = [{"name": m.name, "aliases": {k: str(v) for k, v in m.aliases.items()}, "versions": sorted(str(v.version) for v in c.search_model_versions(f"name='{m.name}'"))} for m in c.search_registered_models()]
 print(json.dumps(out))
 `);
   });
