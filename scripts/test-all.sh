@@ -21,8 +21,9 @@ echo "== fixtures (written by real mlflow)"; bash scripts/make-fixtures.sh || fa
 echo "== unit, protocol and conformance tests"
 node scripts/run-unit-tests.mjs 2>&1 | tee test-results/unit.log
 unit_rc=${PIPESTATUS[0]}
-unit_pass=$(grep -E '^ℹ pass [0-9]+' test-results/unit.log | tail -1 | awk '{print $3}')
-unit_fail=$(grep -E '^ℹ fail [0-9]+' test-results/unit.log | tail -1 | awk '{print $3}')
+# the runner makes one node:test run per runtime (Node 20, and Node 24 for node:sqlite): add them up
+unit_pass=$(grep -E '^ℹ pass [0-9]+' test-results/unit.log | awk '{s+=$3} END {print s+0}')
+unit_fail=$(grep -E '^ℹ fail [0-9]+' test-results/unit.log | awk '{s+=$3} END {print s+0}')
 
 echo "== real VS Code (code-server + Chromium)"
 node test/vscode/runInCodeServer.mjs 2>&1 | tee test-results/vscode.log

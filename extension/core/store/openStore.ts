@@ -1,6 +1,7 @@
 import { FileStoreReader } from './fileStore';
 import { StoreError, type ProblemSink } from './errors';
-import { fileStorePath, redactUri, storeKindOf } from './trackingUri';
+import { directSqliteAvailable, SqliteReader } from './sqliteReader';
+import { fileStorePath, redactUri, sqlitePath, storeKindOf } from './trackingUri';
 import type { RegistryReader, RegistryStore, TrackingReader, TrackingStore } from './trackingStore';
 
 export type Store = TrackingStore & RegistryStore;
@@ -18,6 +19,11 @@ export async function openStore(uri: string, opts: OpenStoreOptions = {}): Promi
   switch (kind) {
     case 'file':
       return new FileStoreReader(fileStorePath(uri, opts.baseDir), { onProblem: opts.onProblem });
+    case 'sqlite': {
+      const path = sqlitePath(uri, opts.baseDir);
+      if (directSqliteAvailable()) return new SqliteReader(uri, path);
+      throw new StoreError('UNSUPPORTED_STORE', `Reading ${redactUri(uri)} needs node:sqlite (Node 22.5+) or a local mlflow server`, path);
+    }
     default:
       throw new StoreError('UNSUPPORTED_STORE', `Tracking URI ${redactUri(uri)} (${kind}) cannot be opened by this version yet`, redactUri(uri));
   }
