@@ -9,7 +9,11 @@ import type { StoreSession } from './storeSession';
 
 export type ExperimentsNode =
   | { type: 'experiment'; experiment: Experiment }
-  | { type: 'run'; run: Run; experimentId: string };
+  | { type: 'run'; run: Run; experimentId: string }
+  | { type: 'more'; experimentId: string; remaining: number };
+
+/** Top-level runs shown per experiment before a "Show more" item; thousands of rows help nobody. */
+export const RUNS_PAGE = 200;
 
 const STATUS_ICON: Record<RunStatus, [string, string | undefined]> = {
   FINISHED: ['pass', 'testing.iconPassed'],
@@ -23,6 +27,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private runsByExperiment = new Map<string, Promise<{ roots: Run[]; children: Map<string, Run[]> }>>();
+  private shownByExperiment = new Map<string, number>();
+  private experimentNodes = new Map<string, ExperimentsNode>();
   /** Set by the extension: where to show "cannot read the store" without a notification storm. */
   onMessage: (message: string | undefined) => void = () => undefined;
 
@@ -34,6 +40,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   refresh(): void {
     this.runsByExperiment.clear();
     this.changed.fire(undefined);
+  }
+
+  showMore(experimentId: string): void {
+    this.shownByExperiment.set(experimentId, (this.shownByExperiment.get(experimentId) ?? RUNS_PAGE) + RUNS_PAGE);
+    this.changed.fire(this.experimentNodes.get(experimentId));
   }
 
   async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
@@ -52,11 +63,21 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       if (!node) {
         const exps = await state.store.searchExperiments({ viewType: 'ACTIVE_ONLY' });
         this.onMessage(exps.length ? undefined : `No experiments in ${state.uri}`);
-        return exps.map((experiment) => ({ type: 'experiment', experiment }));
+        this.experimentNodes.clear();
+        return exps.map((experiment) => {
+          const n: ExperimentsNode = { type: 'experiment', experiment };
+          this.experimentNodes.set(experiment.experimentId, n);
+          return n;
+        });
       }
+      if (node.type === 'more') return [];
       if (node.type === 'experiment') {
-        const { roots } = await this.runsOf(node.experiment.experimentId);
-        return roots.map((run) => ({ type: 'run', run, experimentId: node.experiment.experimentId }));
+        const id = node.experiment.experimentId;
+        const { roots } = await this.runsOf(id);
+        const shown = this.shownByExperiment.get(id) ?? RUNS_PAGE;
+        const nodes: ExperimentsNode[] = roots.slice(0, shown).map((run) => ({ type: 'run', run, experimentId: id }));
+        if (roots.length > shown) nodes.push({ type: 'more', experimentId: id, remaining: roots.length - shown });
+        return nodes;
       }
       const { children } = await this.runsOf(node.experimentId);
       return (children.get(node.run.info.runId) ?? []).map((run) => ({ type: 'run', run, experimentId: node.experimentId }));
@@ -81,6 +102,14 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   }
 
   async getTreeItem(node: ExperimentsNode): Promise<vscode.TreeItem> {
+    if (node.type === 'more') {
+      const item = new vscode.TreeItem(`Show ${Math.min(RUNS_PAGE, node.remaining)} more runs…`, vscode.TreeItemCollapsibleState.None);
+      item.id = `more:${node.experimentId}`;
+      item.description = `${node.remaining} not shown`;
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.command = { command: 'mlflow.showMoreRuns', title: 'Show More Runs', arguments: [node.experimentId] };
+      return item;
+    }
     if (node.type === 'experiment') {
       const e = node.experiment;
       const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);

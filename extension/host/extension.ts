@@ -50,6 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     vscode.commands.registerCommand('mlflow.selectStore', () => pickStore(context, session)),
     vscode.commands.registerCommand('mlflow.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mlflow-workbench.mlflow-workbench')),
     vscode.commands.registerCommand('mlflow.showLog', () => log.show()),
+    vscode.commands.registerCommand('mlflow.showMoreRuns', (experimentId: string) => experiments.showMore(experimentId)),
     vscode.commands.registerCommand('mlflow.copyRunId', async (node?: ExperimentsNode) => {
       if (node?.type === 'run') await vscode.env.clipboard.writeText(node.run.info.runId);
     }),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import type { ReadProblem } from '../../../extension/core/store/errors';
 import { FileStoreReader } from '../../../extension/core/store/fileStore';
 import { copyFixtureStore, loadExpected } from '../../support/fixture';
@@ -19,6 +19,8 @@ describe('file store with bad input', () => {
   const problems: ReadProblem[] = [];
   let store: FileStoreReader;
   const runDir = (name: string) => join(root, runByName(name).experiment_id, runByName(name).run_id);
+
+  after(() => rmSync(dirname(root), { recursive: true, force: true }));
 
   before(() => {
     root = copyFixtureStore();

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileStorePath, redactUri, resolveTrackingUri, sqlitePath, storeKindOf } from '../../../extension/core/store/trackingUri';
+
+const made: string[] = [];
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function workspace(opts: { mlrunsWithData?: boolean; mlrunsArtifactsOnly?: boolean; db?: boolean }): string {
   const ws = mkdtempSync(join(tmpdir(), 'mlwb-ws-'));
+  made.push(ws);
   if (opts.mlrunsWithData) {
     mkdirSync(join(ws, 'mlruns', '0'), { recursive: true });
     writeFileSync(join(ws, 'mlruns', '0', 'meta.yaml'), 'name: Default\n');
