@@ -5,6 +5,7 @@ import { ExperimentsTreeProvider, type ExperimentsNode } from './experimentsTree
 import { startLanguageClient } from './languageClient';
 import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
 import { MlflowTaskProvider, runEntryPoint } from './projectRunner';
+import { registerRegistryActions } from './registryActions';
 import { RUN_DETAILS_VIEW_TYPE, RunPanels } from './runPanel';
 import { createStoreStatusItem } from './statusBar';
 import { pickStore } from './storePicker';
@@ -71,6 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     vscode.workspace.onDidChangeWorkspaceFolders(() => void session.reconnect()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void session.reconnect()),
   );
+  context.subscriptions.push(registerRegistryActions(session, log, () => models.refresh()));
   context.subscriptions.push(vscode.tasks.registerTaskProvider('mlflow', new MlflowTaskProvider(session)));
   watchLocalStore(context, session, refresh);
 

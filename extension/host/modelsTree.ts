@@ -75,7 +75,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
     item.id = `version:${v.name}:${v.version}`;
     item.description = versionDescription(v);
     item.iconPath = new vscode.ThemeIcon(v.aliases.length ? 'tag' : 'versions');
-    item.contextValue = 'modelVersion';
+    item.contextValue = v.aliases.length ? 'modelVersionWithAlias' : 'modelVersion';
     const tip = new vscode.MarkdownString();
     tip.appendMarkdown('**').appendText(`${v.name} v${v.version}`).appendMarkdown('**\n\n');
     tip.appendText(`Stage: ${v.currentStage} · Status: ${v.status}\n\nSource: ${v.source}\n\n`);
