@@ -11,7 +11,7 @@ const out = join(root, 'out', 'mlflow-workbench.vsix');
 mkdirSync(dirname(out), { recursive: true });
 const vsce = join(root, 'node_modules', '.bin', 'vsce');
 // --no-dependencies: everything is bundled by esbuild; node_modules must not be shipped.
-execFileSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out], { cwd: root, stdio: 'inherit' });
+execFileSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license', '-o', out], { cwd: root, stdio: 'inherit' });
 
 const listing = execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' })
   .split('\n')
