@@ -1,61 +1,51 @@
 import type { Experiment, ModelVersion, RegisteredModel, Run } from '../model/entities';
+import {
+  filterModelVersions,
+  filterRegisteredModels,
+  parseOrderByList,
+  MODEL_VERSIONS,
+  REGISTERED_MODELS,
+  searchExperimentsLocal,
+  searchRunsLocal,
+  sortModelVersionsLocal,
+  sortRegisteredModelsLocal,
+} from '../filter';
+import { baseRunOrder } from '../filter/sort';
 import type { SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions } from './trackingStore';
 
 /**
- * Search semantics for stores that hold their data locally (the file store): the default orders
- * MLflow applies when no order_by is given, and max_results. Filter and order_by expressions are
- * evaluated by the filter module.
+ * Search semantics for stores whose data we read directly (file store, SQLite reader): filter,
+ * order_by and max_results as MLflow's file store applies them, through the filter module.
+ * Bad filters or order_bys throw a FilterError (INVALID_PARAMETER_VALUE) with the offending span.
  */
 
-function cmpNum(a: number | null | undefined, b: number | null | undefined, desc: boolean): number {
-  // Missing values sort last in both directions, as MLflow does.
-  const am = a === null || a === undefined;
-  const bm = b === null || b === undefined;
-  if (am || bm) return am === bm ? 0 : am ? 1 : -1;
-  return desc ? b - a : a - b;
-}
-
-function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function cap<T>(items: T[], max?: number): T[] {
-  return max !== undefined && max >= 0 && items.length > max ? items.slice(0, max) : items;
-}
-
 /** MLflow's base order for runs: start_time DESC, run_id ASC. */
-export function defaultRunOrder(a: Run, b: Run): number {
-  return cmpNum(a.info.startTime, b.info.startTime, true) || cmpStr(a.info.runId, b.info.runId);
-}
+export const defaultRunOrder: (a: Run, b: Run) => number = baseRunOrder;
 
 export function applyRunSearch(runs: Run[], opts: SearchRunsOptions): Run[] {
-  const sorted = runs.slice().sort(defaultRunOrder);
-  return cap(sorted, opts.maxResults);
+  return searchRunsLocal(runs, opts);
 }
 
 export function applyExperimentSearch(exps: Experiment[], opts: SearchExperimentsOptions): Experiment[] {
-  const sorted = exps.slice().sort((a, b) => cmpNum(a.creationTime, b.creationTime, true) || cmpStr(a.experimentId, b.experimentId));
-  return cap(sorted, opts.maxResults);
+  return searchExperimentsLocal(exps, opts);
 }
 
+/** Filters registered models (prompts hidden, as MLflow does); sortRegisteredModels orders and caps. */
 export function applyModelSearch(models: RegisteredModel[], opts: SearchModelsOptions): RegisteredModel[] {
-  // Prompts share the registry; MLflow hides them from model searches.
-  return models.filter((m) => m.tags['mlflow.prompt.is_prompt'] !== 'true');
-  void opts;
+  // order_by is checked here too, so a bad one fails even when nothing matches the filter.
+  parseOrderByList(opts.orderBy, REGISTERED_MODELS);
+  return filterRegisteredModels(models, opts.filter);
 }
 
 export function applyVersionSearch(versions: ModelVersion[], opts: SearchModelsOptions): ModelVersion[] {
-  return versions.filter((v) => v.tags['mlflow.prompt.is_prompt'] !== 'true');
-  void opts;
+  parseOrderByList(opts.orderBy, MODEL_VERSIONS);
+  return filterModelVersions(versions, opts.filter);
 }
 
 export function sortRegisteredModels(models: RegisteredModel[], opts: SearchModelsOptions): RegisteredModel[] {
-  return cap(models.slice().sort((a, b) => cmpStr(a.name, b.name)), opts.maxResults);
+  return sortRegisteredModelsLocal(models, opts);
 }
 
 export function sortModelVersions(versions: ModelVersion[], opts: SearchModelsOptions): ModelVersion[] {
-  const sorted = versions
-    .slice()
-    .sort((a, b) => cmpNum(a.lastUpdatedTimestamp, b.lastUpdatedTimestamp, true) || cmpStr(a.name, b.name) || Number(b.version) - Number(a.version));
-  return cap(sorted, opts.maxResults);
+  return sortModelVersionsLocal(versions, opts);
 }
