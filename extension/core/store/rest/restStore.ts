@@ -1,0 +1,456 @@
+import { userInfo } from 'node:os';
+import type { ArtifactEntry, Experiment, Metric, ModelStage, ModelVersion, RegisteredModel, Run, RunInfo } from '../../model/entities';
+import { isStoreError, StoreError } from '../errors';
+import type {
+  CreateModelVersionOptions,
+  CreateRunOptions,
+  LogBatch,
+  RegistryStore,
+  SearchExperimentsOptions,
+  SearchModelsOptions,
+  SearchRunsOptions,
+  TrackingStore,
+  UpdateRunOptions,
+} from '../trackingStore';
+import { splitBatch } from './batchChunks';
+import { MlflowHttpClient, type Params, type RequestContext } from './httpClient';
+import type { RestOptions } from './restOptions';
+import {
+  experimentOf,
+  metricJson,
+  metricOf,
+  modelVersionOf,
+  registeredModelOf,
+  runInfoOf,
+  runOf,
+  tagList,
+  type ExperimentJson,
+  type MetricJson,
+  type ModelVersionJson,
+  type RegisteredModelJson,
+  type RunInfoJson,
+  type RunJson,
+} from './restJson';
+
+/**
+ * A tracking store and model registry behind an MLflow server, through its REST API 2.0
+ * (mlflow/protos/service.proto, model_registry.proto). Searches page with page_token up to the
+ * caller's cap; log-batch requests are split to MLflow's limits.
+ */
+
+const API = '/api/2.0/mlflow';
+/** Page sizes: MLflow's defaults where they exist, never above its maxima. */
+const PAGE = { experiments: 1000, runs: 1000, models: 1000, versions: 10_000, history: 25_000 } as const;
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export class RestStore implements TrackingStore, RegistryStore {
+  readonly kind: 'rest' | 'sqlite';
+  readonly uri: string;
+  protected readonly http: MlflowHttpClient;
+  private onClose?: () => Promise<void>;
+
+  /** `as`: the identity to show when the server is our own local one for a database store. */
+  constructor(uri: string, opts: RestOptions = {}, as?: { uri: string; kind: 'rest' | 'sqlite' }) {
+    this.http = new MlflowHttpClient(uri, opts);
+    this.uri = as?.uri ?? this.http.baseUrl;
+    this.kind = as?.kind ?? 'rest';
+  }
+
+  /** The server's base URL (without credentials). */
+  get serverUrl(): string {
+    return this.http.baseUrl;
+  }
+
+  /**
+   * Opens the store and checks, with one quick request and no retries, that the server answers and
+   * accepts the credentials, so a wrong URL or password surfaces when the store is picked.
+   */
+  static async connect(uri: string, opts: RestOptions = {}): Promise<RestStore> {
+    const store = new RestStore(uri, opts);
+    try {
+      await store.http.call('POST', `${API}/experiments/search`, { max_results: 1 }, { maxRetries: 0 });
+    } catch (e) {
+      store.http.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /** Runs `fn` when the store closes (a local server owned by this store stops then). */
+  onClosed(fn: () => Promise<void>): void {
+    this.onClose = fn;
+  }
+
+  async close(): Promise<void> {
+    this.http.close();
+    const fn = this.onClose;
+    this.onClose = undefined;
+    await fn?.();
+  }
+
+  private call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, params: Params = {}, ctx?: RequestContext): Promise<T> {
+    return this.http.call<T>(method, API + path, params, ctx);
+  }
+
+  /** Follows next_page_token until the server has no more or `max` items arrived. */
+  private async paged<J, T>(
+    fetchPage: (pageSize: number, token: string | undefined) => Promise<{ items: J[] | undefined; next?: string }>,
+    map: (j: J) => T,
+    pageSize: number,
+    max?: number,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    let token: string | undefined;
+    for (;;) {
+      const want = max === undefined ? pageSize : Math.min(pageSize, max - out.length);
+      if (want <= 0) break;
+      const page = await fetchPage(want, token);
+      for (const j of page.items ?? []) out.push(map(j));
+      token = page.next;
+      if (!token) break;
+    }
+    return max === undefined ? out : out.slice(0, max);
+  }
+
+  // ---------------------------------------------------------------- experiments
+
+  searchExperiments(opts: SearchExperimentsOptions = {}): Promise<Experiment[]> {
+    return this.paged(
+      async (n, token) => {
+        const r = await this.call<{ experiments?: ExperimentJson[]; next_page_token?: string }>('POST', '/experiments/search', {
+          max_results: n,
+          page_token: token,
+          filter: opts.filter || undefined,
+          order_by: opts.orderBy,
+          view_type: opts.viewType ?? 'ACTIVE_ONLY',
+        });
+        return { items: r.experiments, next: r.next_page_token };
+      },
+      experimentOf,
+      PAGE.experiments,
+      opts.maxResults,
+    );
+  }
+
+  async getExperiment(experimentId: string): Promise<Experiment> {
+    const r = await this.call<{ experiment: ExperimentJson }>('GET', '/experiments/get', { experiment_id: experimentId }, { notFound: `experiment ${experimentId}` });
+    return experimentOf(r.experiment);
+  }
+
+  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    try {
+      const r = await this.call<{ experiment: ExperimentJson }>('GET', '/experiments/get-by-name', { experiment_name: name });
+      return experimentOf(r.experiment);
+    } catch (e) {
+      if (isStoreError(e, 'RESOURCE_DOES_NOT_EXIST')) return undefined;
+      throw e;
+    }
+  }
+
+  async createExperiment(name: string, opts: { artifactLocation?: string; tags?: Record<string, string> } = {}): Promise<string> {
+    const r = await this.call<{ experiment_id: string }>('POST', '/experiments/create', {
+      name,
+      artifact_location: opts.artifactLocation,
+      tags: opts.tags ? tagList(opts.tags) : undefined,
+    });
+    return String(r.experiment_id);
+  }
+
+  async renameExperiment(experimentId: string, newName: string): Promise<void> {
+    await this.call('POST', '/experiments/update', { experiment_id: experimentId, new_name: newName }, { notFound: `experiment ${experimentId}` });
+  }
+
+  async deleteExperiment(experimentId: string): Promise<void> {
+    await this.call('POST', '/experiments/delete', { experiment_id: experimentId }, { notFound: `experiment ${experimentId}` });
+  }
+
+  async restoreExperiment(experimentId: string): Promise<void> {
+    await this.call('POST', '/experiments/restore', { experiment_id: experimentId }, { notFound: `experiment ${experimentId}` });
+  }
+
+  async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    await this.call('POST', '/experiments/set-experiment-tag', { experiment_id: experimentId, key, value }, { notFound: `experiment ${experimentId}` });
+  }
+
+  async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    await this.call('POST', '/experiments/delete-experiment-tag', { experiment_id: experimentId, key });
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  async searchRuns(opts: SearchRunsOptions): Promise<Run[]> {
+    if (opts.experimentIds.length === 0) return [];
+    return this.paged(
+      async (n, token) => {
+        const r = await this.call<{ runs?: RunJson[]; next_page_token?: string }>('POST', '/runs/search', {
+          experiment_ids: opts.experimentIds,
+          filter: opts.filter || undefined,
+          run_view_type: opts.viewType ?? 'ACTIVE_ONLY',
+          max_results: n,
+          order_by: opts.orderBy,
+          page_token: token,
+        });
+        return { items: r.runs, next: r.next_page_token };
+      },
+      runOf,
+      PAGE.runs,
+      opts.maxResults,
+    );
+  }
+
+  async getRun(runId: string): Promise<Run> {
+    const r = await this.call<{ run: RunJson }>('GET', '/runs/get', { run_id: runId }, { notFound: `run ${runId}` });
+    return runOf(r.run);
+  }
+
+  async createRun(opts: CreateRunOptions): Promise<Run> {
+    const r = await this.call<{ run: RunJson }>(
+      'POST',
+      '/runs/create',
+      {
+        experiment_id: opts.experimentId,
+        run_name: opts.runName,
+        // MlflowClient.create_run stamps the start time and the OS user when none is given.
+        start_time: opts.startTime ?? Date.now(),
+        user_id: opts.userId ?? currentUser(),
+        tags: opts.tags ? tagList(opts.tags) : undefined,
+      },
+      { notFound: `experiment ${opts.experimentId}` },
+    );
+    return runOf(r.run);
+  }
+
+  async updateRun(runId: string, opts: UpdateRunOptions): Promise<RunInfo> {
+    const r = await this.call<{ run_info: RunInfoJson }>(
+      'POST',
+      '/runs/update',
+      { run_id: runId, status: opts.status, end_time: opts.endTime, run_name: opts.runName },
+      { notFound: `run ${runId}` },
+    );
+    return runInfoOf(r.run_info);
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    await this.call('POST', '/runs/delete', { run_id: runId }, { notFound: `run ${runId}` });
+  }
+
+  async restoreRun(runId: string): Promise<void> {
+    await this.call('POST', '/runs/restore', { run_id: runId }, { notFound: `run ${runId}` });
+  }
+
+  async logBatch(runId: string, batch: LogBatch): Promise<void> {
+    const body = (c: { metrics: Metric[]; params: { key: string; value: string }[]; tags: { key: string; value: string }[] }) => ({
+      run_id: runId,
+      metrics: c.metrics.map(metricJson),
+      params: c.params,
+      tags: c.tags,
+    });
+    for (const c of splitBatch(batch, (c) => JSON.stringify(body(c)))) {
+      await this.call('POST', '/runs/log-batch', body(c), { notFound: `run ${runId}` });
+    }
+  }
+
+  async deleteTag(runId: string, key: string): Promise<void> {
+    await this.call('POST', '/runs/delete-tag', { run_id: runId, key });
+  }
+
+  getMetricHistory(runId: string, key: string): Promise<Metric[]> {
+    return this.paged(
+      async (n, token) => {
+        const r = await this.call<{ metrics?: MetricJson[]; next_page_token?: string }>(
+          'GET',
+          '/metrics/get-history',
+          { run_id: runId, metric_key: key, max_results: n, page_token: token },
+          { notFound: `run ${runId}` },
+        );
+        return { items: r.metrics, next: r.next_page_token };
+      },
+      metricOf,
+      PAGE.history,
+    );
+  }
+
+  // ---------------------------------------------------------------- artifacts
+
+  async listArtifacts(runId: string, path?: string): Promise<ArtifactEntry[]> {
+    if (path) checkArtifactPath(path, this.uri);
+    const out: ArtifactEntry[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.call<{ files?: { path: string; is_dir?: boolean; file_size?: number | string }[]; next_page_token?: string }>(
+        'GET',
+        '/artifacts/list',
+        { run_id: runId, path: path || undefined, page_token: token },
+        { notFound: `run ${runId}` },
+      );
+      for (const f of r.files ?? []) {
+        out.push(f.is_dir ? { path: f.path, isDir: true } : { path: f.path, isDir: false, fileSize: f.file_size === undefined ? undefined : Number(f.file_size) });
+      }
+      token = r.next_page_token;
+    } while (token);
+    return out;
+  }
+
+  readArtifact(runId: string, path: string): Promise<Uint8Array> {
+    checkArtifactPath(path, this.uri);
+    // /get-artifact sits beside /api (under any static prefix) and resolves every artifact
+    // location the server knows, including proxied mlflow-artifacts:/ roots.
+    return this.http.bytes('/get-artifact', { run_id: runId, path }, { notFound: `artifact '${path}' of run ${runId}` });
+  }
+
+  // ---------------------------------------------------------------- registry
+
+  searchRegisteredModels(opts: SearchModelsOptions = {}): Promise<RegisteredModel[]> {
+    return this.paged(
+      async (n, token) => {
+        const r = await this.call<{ registered_models?: RegisteredModelJson[]; next_page_token?: string }>('GET', '/registered-models/search', {
+          filter: opts.filter || undefined,
+          max_results: n,
+          order_by: opts.orderBy,
+          page_token: token,
+        });
+        return { items: r.registered_models, next: r.next_page_token };
+      },
+      registeredModelOf,
+      PAGE.models,
+      opts.maxResults,
+    );
+  }
+
+  async getRegisteredModel(name: string): Promise<RegisteredModel> {
+    const r = await this.call<{ registered_model: RegisteredModelJson }>('GET', '/registered-models/get', { name }, { notFound: `registered model '${name}'` });
+    return registeredModelOf(r.registered_model);
+  }
+
+  async getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
+    const r = await this.call<{ model_version: ModelVersionJson }>('GET', '/registered-models/alias', { name, alias }, aliasCtx(name, alias));
+    return modelVersionOf(r.model_version);
+  }
+
+  searchModelVersions(opts: SearchModelsOptions = {}): Promise<ModelVersion[]> {
+    return this.paged(
+      async (n, token) => {
+        const r = await this.call<{ model_versions?: ModelVersionJson[]; next_page_token?: string }>('GET', '/model-versions/search', {
+          filter: opts.filter || undefined,
+          max_results: n,
+          order_by: opts.orderBy,
+          page_token: token,
+        });
+        return { items: r.model_versions, next: r.next_page_token };
+      },
+      modelVersionOf,
+      PAGE.versions,
+      opts.maxResults,
+    );
+  }
+
+  async getModelVersion(name: string, version: string): Promise<ModelVersion> {
+    const r = await this.call<{ model_version: ModelVersionJson }>('GET', '/model-versions/get', { name, version }, { notFound: `version ${version} of model '${name}'` });
+    return modelVersionOf(r.model_version);
+  }
+
+  async createRegisteredModel(name: string, opts: { description?: string; tags?: Record<string, string> } = {}): Promise<RegisteredModel> {
+    const r = await this.call<{ registered_model: RegisteredModelJson }>('POST', '/registered-models/create', {
+      name,
+      description: opts.description,
+      tags: opts.tags ? tagList(opts.tags) : undefined,
+    });
+    return registeredModelOf(r.registered_model);
+  }
+
+  async renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
+    const r = await this.call<{ registered_model: RegisteredModelJson }>('POST', '/registered-models/rename', { name, new_name: newName }, { notFound: `registered model '${name}'` });
+    return registeredModelOf(r.registered_model);
+  }
+
+  async updateRegisteredModel(name: string, description: string): Promise<RegisteredModel> {
+    const r = await this.call<{ registered_model: RegisteredModelJson }>('PATCH', '/registered-models/update', { name, description }, { notFound: `registered model '${name}'` });
+    return registeredModelOf(r.registered_model);
+  }
+
+  async deleteRegisteredModel(name: string): Promise<void> {
+    await this.call('DELETE', '/registered-models/delete', { name }, { notFound: `registered model '${name}'` });
+  }
+
+  async setRegisteredModelTag(name: string, key: string, value: string): Promise<void> {
+    await this.call('POST', '/registered-models/set-tag', { name, key, value }, { notFound: `registered model '${name}'` });
+  }
+
+  async deleteRegisteredModelTag(name: string, key: string): Promise<void> {
+    await this.call('DELETE', '/registered-models/delete-tag', { name, key });
+  }
+
+  async setRegisteredModelAlias(name: string, alias: string, version: string): Promise<void> {
+    await this.call('POST', '/registered-models/alias', { name, alias, version }, aliasCtx(name, alias));
+  }
+
+  async deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
+    await this.call('DELETE', '/registered-models/alias', { name, alias }, aliasCtx(name, alias));
+  }
+
+  async createModelVersion(name: string, opts: CreateModelVersionOptions): Promise<ModelVersion> {
+    const r = await this.call<{ model_version: ModelVersionJson }>(
+      'POST',
+      '/model-versions/create',
+      {
+        name,
+        source: opts.source,
+        run_id: opts.runId,
+        run_link: opts.runLink,
+        description: opts.description,
+        tags: opts.tags ? tagList(opts.tags) : undefined,
+        model_id: opts.modelId,
+      },
+      { notFound: `registered model '${name}'` },
+    );
+    return modelVersionOf(r.model_version);
+  }
+
+  async updateModelVersion(name: string, version: string, description: string): Promise<ModelVersion> {
+    const r = await this.call<{ model_version: ModelVersionJson }>('PATCH', '/model-versions/update', { name, version, description }, { notFound: `version ${version} of model '${name}'` });
+    return modelVersionOf(r.model_version);
+  }
+
+  async deleteModelVersion(name: string, version: string): Promise<void> {
+    await this.call('DELETE', '/model-versions/delete', { name, version }, { notFound: `version ${version} of model '${name}'` });
+  }
+
+  async transitionModelVersionStage(name: string, version: string, stage: ModelStage, archiveExisting: boolean): Promise<ModelVersion> {
+    const r = await this.call<{ model_version: ModelVersionJson }>(
+      'POST',
+      '/model-versions/transition-stage',
+      { name, version, stage, archive_existing_versions: archiveExisting },
+      { notFound: `version ${version} of model '${name}'` },
+    );
+    return modelVersionOf(r.model_version);
+  }
+
+  async setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
+    await this.call('POST', '/model-versions/set-tag', { name, version, key, value }, { notFound: `version ${version} of model '${name}'` });
+  }
+
+  async deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
+    await this.call('DELETE', '/model-versions/delete-tag', { name, version, key });
+  }
+}
+
+function aliasCtx(name: string, alias: string): RequestContext {
+  return {
+    notFound: `alias '${alias}' of model '${name}'`,
+    endpointMissing: `server too old for aliases (404 on ${API}/registered-models/alias)`,
+  };
+}
+
+/** The server refuses these too, but a local check gives the same message as the local stores. */
+function checkArtifactPath(path: string, where: string): void {
+  if (path.startsWith('/') || path.split(/[\\/]/).some((p) => p === '..') || path.includes('\0')) {
+    throw new StoreError('INVALID_PARAMETER_VALUE', `Invalid artifact path: '${path}'`, where);
+  }
+}

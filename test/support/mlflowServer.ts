@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import * as http from 'node:http';
+import { freePort } from '../../extension/core/store/localServer';
+import { mlflowEnv, mlflowPython } from './python';
+
+/**
+ * A plain `mlflow server` for tests, started independently of LocalMlflowServer so the REST store
+ * is checked against a server configured the way users run one. Always stop() it (in after()).
+ */
+export interface TestServer {
+  url: string;
+  port: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function health(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(`${url}/health`, { timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+export async function startMlflowServer(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<TestServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(mlflowPython(), ['-m', 'mlflow', 'server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1', ...args], {
+    env: mlflowEnv({ MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false', ...env }),
+    cwd,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  let exited = false;
+  const gone = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));
+  const kill = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
+  const onExit = () => kill('SIGKILL');
+  process.once('exit', onExit);
+  const stop = async () => {
+    process.removeListener('exit', onExit);
+    if (!exited) {
+      kill('SIGTERM');
+      const t = setTimeout(() => kill('SIGKILL'), 5000);
+      await gone;
+      clearTimeout(t);
+    }
+    kill('SIGKILL');
+  };
+  const deadline = Date.now() + 90_000;
+  while (!(await health(url))) {
+    if (exited || Date.now() > deadline) {
+      await stop();
+      throw new Error(`mlflow server ${args.join(' ')} did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, port, output: () => out, stop };
+}
