@@ -34,7 +34,7 @@ const exp = (name: string) => expected.experiments.find((e) => e.name === name)!
 const forecastStart = expected.runs.find((r) => r.run_name === 'arima-live')!.start_time;
 const irisCreated = exp('iris-classifier').creation_time;
 
-const runCases: Case[] = [
+const runCases: Omit<Case, 'kind'>[] = [
   {},
   { filter: 'metrics.rmse > 0.75' },
   { filter: "metrics.rmse >= 0.8 AND params.model = 'forest'" },
@@ -130,7 +130,7 @@ const runCases: Case[] = [
   { order_by: ['dataset.name'] },
 ];
 
-const experimentCases: Case[] = [
+const experimentCases: Omit<Case, 'kind'>[] = [
   { view: 'ALL' },
   { filter: "name = 'Default'" },
   { filter: "name LIKE '%er%'", view: 'ALL' },
@@ -159,7 +159,7 @@ const experimentCases: Case[] = [
   { order_by: ['attributes.name'] },
 ];
 
-const modelCases: Case[] = [
+const modelCases: Omit<Case, 'kind'>[] = [
   {},
   { filter: "name = 'iris-model'" },
   { filter: "name LIKE 'iris%'" },
@@ -181,7 +181,7 @@ const modelCases: Case[] = [
   { order_by: ['timestamp'] },
 ];
 
-const versionCases: Case[] = [
+const versionCases: Omit<Case, 'kind'>[] = [
   {},
   { filter: "name = 'iris-model'" },
   { filter: `run_id = '${runId('tune-hyperparams')}'` },
