@@ -95,7 +95,10 @@ function parseClause(toks: Token[], i: number, input: string): RawClause {
   const c = toks[i + 1];
   if (!c) fail(`Invalid clause(s) in filter string: '${ident.text}'. Expected a comparator after it`, input, spanOf(ident));
   if (c.spaceBefore === '' && c.text.startsWith('-') && ident.kind === 'ident') {
-    fail(`Invalid comparison clause: the key in '${ident.text}${c.text}' needs back-ticks (e.g. params.\`a-b\`)`, input, join(spanOf(ident), spanOf(c)));
+    let end = c.offset;
+    while (end < input.length && /[\p{L}\p{N}_\-]/u.test(input[end])) end++;
+    const whole = input.slice(ident.offset, end);
+    fail(`Invalid comparison clause: the key in '${whole}' needs back-ticks (e.g. params.\`a-b\`)`, input, { offset: ident.offset, length: end - ident.offset });
   }
   const cw = upper(c);
   if (c.kind === 'op') {
