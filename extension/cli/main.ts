@@ -19,8 +19,11 @@ commands:
   models [--store URI] [--json]                           registered models with their versions
   lint PATH... [--json]                                   check MLproject and MLmodel files
 
---store takes a tracking URI (file:///abs/mlruns, a plain path to an mlruns folder, ...). Without it,
-mlwb uses MLFLOW_TRACKING_URI, else ./mlruns or ./mlflow.db in the current folder, like MLflow.`;
+--store takes a tracking URI (file:///abs/mlruns, a plain path to an mlruns folder, sqlite:///mlflow.db,
+http(s)://host:port). Without it, mlwb uses MLFLOW_TRACKING_URI, else ./mlruns or ./mlflow.db in the
+current folder, like MLflow. Database stores are read through a local \`mlflow server\` started with
+--python PYTHON (default: $MLWB_PYTHON, else python3). Servers take MLFLOW_TRACKING_TOKEN,
+MLFLOW_TRACKING_USERNAME/PASSWORD, MLFLOW_TRACKING_INSECURE_TLS and MLFLOW_TRACKING_SERVER_CERT_PATH.`;
 
 export interface CliIo {
   out: (s: string) => void;
@@ -41,14 +44,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   let store: ReadableStore | undefined;
   try {
     const args = parseArgs(rest, {
-      experiments: ['store', 'json', 'all'],
-      runs: ['store', 'json', 'experiment', 'all'],
-      history: ['store', 'json', 'run', 'metric'],
-      models: ['store', 'json'],
+      experiments: ['store', 'json', 'all', 'python'],
+      runs: ['store', 'json', 'experiment', 'all', 'python'],
+      history: ['store', 'json', 'run', 'metric', 'python'],
+      models: ['store', 'json', 'python'],
     }[command] ?? []);
     if (!['experiments', 'runs', 'history', 'models'].includes(command)) throw new UsageError(`unknown command '${command}'`);
     const uri = storeUri(args, io);
-    store = await openStore(uri, { baseDir: io.cwd, onProblem: (p) => io.err(`warning: ${p.location}: ${p.message}`) });
+    const python = typeof args.options.python === 'string' ? args.options.python : io.env.MLWB_PYTHON || 'python3';
+    store = await openStore(uri, { baseDir: io.cwd, env: io.env, python, onProblem: (p) => io.err(`warning: ${p.location}: ${p.message}`) });
     switch (command) {
       case 'experiments':
         return await experiments(store, args, io);
