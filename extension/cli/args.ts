@@ -3,13 +3,21 @@
 export interface ParsedArgs {
   options: Record<string, string | boolean>;
   positional: string[];
+  /** Repeatable options (e.g. --order-by), in the order given. */
+  lists: Record<string, string[]>;
 }
 
 const BOOLEAN_FLAGS = new Set(['json', 'all']);
+const REPEATABLE = new Set(['order-by']);
 
 export function parseArgs(argv: string[], allowed: string[]): ParsedArgs {
   const options: Record<string, string | boolean> = {};
   const positional: string[] = [];
+  const lists: Record<string, string[]> = {};
+  const set = (name: string, value: string) => {
+    if (REPEATABLE.has(name)) (lists[name] ??= []).push(value);
+    else options[name] = value;
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) {
@@ -22,16 +30,16 @@ export function parseArgs(argv: string[], allowed: string[]): ParsedArgs {
     if (BOOLEAN_FLAGS.has(name)) {
       options[name] = true;
     } else if (eq !== -1) {
-      options[name] = a.slice(eq + 1);
+      set(name, a.slice(eq + 1));
     } else {
       const v = argv[i + 1];
       if (v === undefined || v.startsWith('--')) throw new ArgsError(`--${name} needs a value`);
-      options[name] = v;
+      set(name, v);
       i++;
     }
   }
   if (positional.length) throw new ArgsError(`unexpected argument '${positional[0]}'`);
-  return { options, positional };
+  return { options, positional, lists };
 }
 
 export class ArgsError extends Error {}

@@ -3,6 +3,7 @@ import type { Experiment, Run } from '../core/model/entities';
 import { isStoreError } from '../core/store/errors';
 import { openStore, type ReadableStore } from '../core/store/openStore';
 import { redactUri, resolveTrackingUri } from '../core/store/trackingUri';
+import { FilterError, formatFilterError, parseFilter, parseOrderBy, RUNS } from '../core/filter';
 import { ArgsError, formatTable, parseArgs, type ParsedArgs } from './args';
 
 /**
@@ -15,6 +16,7 @@ const USAGE = `usage: mlwb <command> [options]
 commands:
   experiments [--store URI] [--all] [--json]              experiments (active; --all adds deleted)
   runs [--store URI] [--experiment ID_OR_NAME] [--json]   runs with params, tags and latest metrics
+       [--filter EXPR] [--order-by EXPR]...              MLflow search filter and order_by (repeatable)
   history --run ID --metric KEY [--store URI] [--json]    full metric history of one run
   models [--store URI] [--json]                           registered models with their versions
   lint PATH... [--json]                                   check MLproject and MLmodel files
@@ -45,7 +47,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     const args = parseArgs(rest, {
       experiments: ['store', 'json', 'all', 'python'],
-      runs: ['store', 'json', 'experiment', 'all', 'python'],
+      runs: ['store', 'json', 'experiment', 'all', 'filter', 'order-by', 'python'],
       history: ['store', 'json', 'run', 'metric', 'python'],
       models: ['store', 'json', 'python'],
     }[command] ?? []);
@@ -66,6 +68,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError || e instanceof ArgsError) {
       io.err(`mlwb: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof FilterError) {
+      io.err(`mlwb: ${formatFilterError(e)}`);
       return 2;
     }
     io.err(`mlwb: ${isStoreError(e) || e instanceof Error ? e.message : String(e)}`);
@@ -113,11 +119,16 @@ async function findExperiment(store: ReadableStore, idOrName: string): Promise<E
 }
 
 async function runs(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {
+  const filter = typeof args.options.filter === 'string' ? args.options.filter : undefined;
+  const orderBy = args.lists['order-by'];
+  // Checked here, whatever the store, so every store kind reports a bad filter with a caret.
+  parseFilter(filter ?? '', RUNS);
+  orderBy?.forEach((o) => parseOrderBy(o, RUNS));
   const exp = args.options.experiment;
   let ids: string[];
   if (typeof exp === 'string') ids = [(await findExperiment(store, exp)).experimentId];
   else ids = (await store.searchExperiments({ viewType: 'ACTIVE_ONLY' })).map((e) => e.experimentId);
-  const found: Run[] = ids.length ? await store.searchRuns({ experimentIds: ids, viewType: args.options.all ? 'ALL' : 'ACTIVE_ONLY' }) : [];
+  const found: Run[] = ids.length ? await store.searchRuns({ experimentIds: ids, viewType: args.options.all ? 'ALL' : 'ACTIVE_ONLY', filter, orderBy }) : [];
   return print(io, args, found.map(runJson), () =>
     formatTable(
       ['RUN ID', 'NAME', 'STATUS', 'EXPERIMENT', 'METRICS'],
