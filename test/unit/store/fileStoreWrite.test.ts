@@ -88,25 +88,27 @@ const PY_READ = `
 import json, math, os, sys
 from mlflow import MlflowClient
 from mlflow.entities import ViewType
-root = os.environ['STORE']
-c = MlflowClient(tracking_uri='file://' + root, registry_uri='file://' + root)
 def num(v):
     return repr(v) if isinstance(v, float) and (math.isnan(v) or math.isinf(v) or v == 0) else v
-out = {'experiments': [], 'models': []}
-for e in sorted(c.search_experiments(view_type=ViewType.ALL), key=lambda e: e.name):
-    runs = c.search_runs([e.experiment_id], run_view_type=ViewType.ALL, order_by=['attributes.run_name ASC'])
-    out['experiments'].append({'id': e.experiment_id, 'name': e.name, 'stage': e.lifecycle_stage, 'loc': e.artifact_location, 'tags': e.tags, 'runs': [
+def read(root):
+  os.environ['MLFLOW_TRACKING_URI'] = 'file://' + root
+  c = MlflowClient(tracking_uri='file://' + root, registry_uri='file://' + root)
+  out = {'experiments': [], 'models': []}
+  for e in sorted(c.search_experiments(view_type=ViewType.ALL), key=lambda e: e.name):
+      runs = c.search_runs([e.experiment_id], run_view_type=ViewType.ALL, order_by=['attributes.run_name ASC'])
+      out['experiments'].append({'id': e.experiment_id, 'name': e.name, 'stage': e.lifecycle_stage, 'loc': e.artifact_location, 'tags': e.tags, 'runs': [
         {'info': {k: v for k, v in dict(r.info).items()}, 'params': r.data.params, 'tags': r.data.tags,
          'metrics': {k: num(v) for k, v in r.data.metrics.items()},
          'history': {k: [[m.timestamp, num(m.value), m.step] for m in c.get_metric_history(r.info.run_id, k)] for k in sorted(r.data.metrics)}}
         for r in runs]})
-for m in sorted(c.search_registered_models(), key=lambda m: m.name):
-    versions = sorted(c.search_model_versions("name='%s'" % m.name), key=lambda v: int(v.version))
-    out['models'].append({'name': m.name, 'description': m.description, 'tags': m.tags, 'aliases': m.aliases,
+  for m in sorted(c.search_registered_models(), key=lambda m: m.name):
+      versions = sorted(c.search_model_versions("name='%s'" % m.name), key=lambda v: int(v.version))
+      out['models'].append({'name': m.name, 'description': m.description, 'tags': m.tags, 'aliases': m.aliases,
         'latest': sorted([str(v.version) + ':' + v.current_stage for v in m.latest_versions]),
         'by_alias': {a: c.get_model_version_by_alias(m.name, a).version for a in sorted(m.aliases)},
         'versions': [{k: v for k, v in dict(mv).items() if k not in ('metrics', 'params')} for mv in versions]})
-print(json.dumps(out, sort_keys=True, default=str))
+  return out
+print(json.dumps([read(r) for r in json.loads(os.environ['STORES'])], sort_keys=True, default=str))
 `;
 
 async function tsScenario(s: FileStore): Promise<string[]> {
@@ -215,17 +217,17 @@ test('every file our writer leaves is byte-identical to what MLflow writes for t
   const extraOurs = [...ts.keys()].filter((k) => !py.has(k));
   assert.deepEqual(extraOurs, ['models/after rename ü/aliases/', 'models/after rename ü/aliases/al', 'models/after rename ü/tags/', 'models/after rename ü/tags/rt'], 'files only our store has');
   assert.deepEqual([...py.keys()].filter((k) => !ts.has(k)), [], 'files only MLflow wrote');
+  assert.ok(py.size > 100, `compared ${py.size} files and folders`);
   for (const [k, v] of py) assert.equal(ts.get(k), v, `content of ${k}`);
 });
 
 test('Python mlflow reads the store we wrote exactly as it reads its own', () => {
-  const read = (root: string, ids: string[], dir: string) => {
-    const json = runPythonJson<unknown>(PY_READ, { STORE: root, MLFLOW_TRACKING_URI: `file://${root}` }, tmp);
-    return JSON.parse(normaliser(ids, [[`/${dir}/`, '/XX/']], '0')(JSON.stringify(json))) as unknown;
-  };
+  // Both stores in one Python process: importing mlflow is the slow part.
+  const [oursRaw, theirsRaw] = runPythonJson<unknown[]>(PY_READ, { STORES: JSON.stringify([tsRoot, pyRoot]) }, tmp);
+  const norm = (json: unknown, ids: string[], dir: string) => JSON.parse(normaliser(ids, [[`/${dir}/`, '/XX/']], '0')(JSON.stringify(json))) as unknown;
   type ModelView = { name: string; aliases: object; by_alias: object; tags: object; versions: { aliases: string[] }[] };
-  const ours = read(tsRoot, tsIds, 'ts') as { models: ModelView[] };
-  const theirs = read(pyRoot, pyIds, 'py') as { models: ModelView[] };
+  const ours = norm(oursRaw, tsIds, 'ts') as { models: ModelView[] };
+  const theirs = norm(theirsRaw, pyIds, 'py') as { models: ModelView[] };
   // The one intended difference: after a rename our model still has its tags and aliases.
   const renamed = ours.models.find((m) => m.name === 'after rename ü')!;
   assert.deepEqual([renamed.aliases, renamed.tags, renamed.versions[0].aliases], [{ al: '1' }, { rt: 'kept' }, ['al']]);
