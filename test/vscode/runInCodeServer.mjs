@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// The real-VS-Code layer: runs the extension-host suite inside code-server (through the test-runner
+// extension) and then drives the workbench through Chromium like a person. Prints `PASS name` /
+// `FAIL name: reason` per case and a final `vscode: N passed, N failed`; exits 1 on any failure.
+// Screenshots land in test-results/vscode/. Expects out/mlflow-workbench.vsix (packages it if missing).
+// Env: MLWB_KEEP_TMP=1 keeps the temp workspace; MLWB_SKIP_RESTRICTED=1 skips the Restricted Mode pass.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSuite, packageRunner, repo } from './build.mjs';
+import { checkCodeServer, installExtensions, startCodeServer, writeUserSettings } from './codeServer.mjs';
+import { launchBrowser, openWorkbench } from './browser.mjs';
+import { restrictedFlows, userFlows } from './uiFlows.mjs';
+import { mlflowPython, prepareWorkspace } from './workspace.mjs';
+
+const SUITE_TIMEOUT_MS = 150_000;
+const shots = join(repo, 'test-results', 'vscode');
+const results = []; // {name, ok, error}
+const cleanups = [];
+
+function record(name, ok, error) {
+  results.push({ name, ok, error });
+  console.log(ok ? `PASS ${name}` : `FAIL ${name}: ${String(error).split('\n')[0]}`);
+}
+
+async function waitForResults(path, what, isAlive) {
+  const end = Date.now() + SUITE_TIMEOUT_MS;
+  while (!existsSync(path)) {
+    if (!isAlive()) throw new Error(`code-server exited before the ${what} suite wrote ${path}`);
+    if (Date.now() > end) throw new Error(`the ${what} extension-host suite wrote no results to ${path} within ${SUITE_TIMEOUT_MS / 1000} s (did the test-runner extension activate? see the code-server log)`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected, browser, flows }) {
+  const userDataDir = join(tmp, `user-data-${name}`);
+  writeUserSettings(userDataDir, {
+    'workbench.startupEditor': 'none',
+    'mlflow.pythonPath': mlflowPython(),
+    'workbench.tips.enabled': false,
+    // the chat side bar would squeeze the editor the flows type into
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'chat.disableAIFeatures': true,
+    'extensions.ignoreRecommendations': true,
+    'telemetry.telemetryLevel': 'off',
+    'security.workspace.trust.enabled': true,
+    'security.workspace.trust.startupPrompt': 'never',
+  });
+  const resultsFile = join(tmp, `results-${name}.json`);
+  const cs = await startCodeServer({
+    workspace,
+    extensionsDir,
+    userDataDir,
+    trusted,
+    logFile: join(tmp, `code-server-${name}.log`),
+    env: {
+      MLWB_TEST_SUITE: join(repo, 'out', 'vscode-suite', 'index.js'),
+      MLWB_TEST_RESULTS: resultsFile,
+      MLWB_TEST_EXPECTED: expected,
+      MLWB_TEST_MODE: trusted ? 'trusted' : 'restricted',
+    },
+  });
+  cleanups.push(cs.stop);
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await openWorkbench(page, cs.folderUrl);
+    const suite = await waitForResults(resultsFile, name, () => cs.proc.exitCode === null);
+    for (const r of suite.results) record(`${name === 'trusted' ? '' : `${name}: `}${r.name}`, r.ok, r.error);
+    for (const flow of flows) {
+      try {
+        await flow.fn(page, { workspace, expected: JSON.parse(readFileSync(expected, 'utf8')), shot: (n) => page.screenshot({ path: join(shots, `${n}.png`) }) });
+        record(`ui: ${flow.name}`, true);
+      } catch (e) {
+        await page.screenshot({ path: join(shots, `FAILED-${flow.name.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+        record(`ui: ${flow.name}`, false, e instanceof Error ? e.message : e);
+      }
+    }
+  } finally {
+    await context.close().catch(() => undefined);
+    await cs.stop();
+  }
+}
+
+async function main() {
+  checkCodeServer();
+  if (!existsSync(join(repo, 'out', 'mlflow-workbench.vsix'))) execFileSync('node', [join(repo, 'scripts', 'package.mjs')], { stdio: 'inherit' });
+  await buildSuite();
+  const runnerVsix = packageRunner();
+  rmSync(shots, { recursive: true, force: true });
+  mkdirSync(shots, { recursive: true });
+  const tmp = mkdtempSync(join(tmpdir(), 'mlwb-vscode-'));
+  if (!process.env.MLWB_KEEP_TMP) cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
+  const { workspace, expected } = prepareWorkspace(join(tmp, 'fixture'));
+  const extensionsDir = join(tmp, 'extensions');
+  installExtensions(extensionsDir, [join(repo, 'out', 'mlflow-workbench.vsix'), runnerVsix]);
+  const browser = await launchBrowser();
+  cleanups.push(() => browser.close());
+  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: userFlows });
+  if (!process.env.MLWB_SKIP_RESTRICTED) await runPass({ tmp, name: 'restricted', trusted: false, extensionsDir, workspace, expected, browser, flows: restrictedFlows });
+}
+
+async function cleanup() {
+  for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch(() => undefined);
+  cleanups.length = 0;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => void cleanup().then(() => process.exit(130)));
+
+let fatal;
+try {
+  await main();
+} catch (e) {
+  fatal = e;
+  record('setup', false, e instanceof Error ? e.message : e);
+} finally {
+  await cleanup();
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+if (fatal) console.error(fatal instanceof Error ? fatal.stack : fatal);
+console.log(`vscode: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

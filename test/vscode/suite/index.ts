@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { runCases, writeResults, type TestCase } from './harness';
+import { languageCases } from './languageCases';
+import { restrictedCases, storeCases } from './storeCases';
+
+/**
+ * The extension-host suite. `run()` is the @vscode/test-electron contract (resolve = pass, reject =
+ * fail); the code-server runner extension calls the same function. Env:
+ *   MLWB_TEST_EXPECTED  expected.json written by make_fixture_store.py for the open workspace
+ *   MLWB_TEST_RESULTS   where to write {passed, failed, results:[{name, ok, error}]}
+ *   MLWB_TEST_MODE      "restricted" for the Restricted Mode cases, else the full suite
+ */
+export async function run(): Promise<void> {
+  const lines: string[] = [];
+  const log = (l: string) => {
+    lines.push(l);
+    console.log(`[mlwb suite] ${l}`);
+  };
+  let cases: TestCase[];
+  try {
+    cases = process.env.MLWB_TEST_MODE === 'restricted' ? restrictedCases() : [...storeCases(), ...languageCases()];
+  } catch (e) {
+    cases = [{ name: 'suite setup', fn: () => Promise.reject(e) }];
+  }
+  const results = await runCases(cases, log);
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const out = process.env.MLWB_TEST_RESULTS;
+  if (out) writeResults(out, results);
+  if (results.failed > 0) throw new Error(`${results.failed} of ${results.results.length} extension-host cases failed:\n${lines.filter((l) => l.startsWith('FAIL')).join('\n')}`);
+}

@@ -1,0 +1,177 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ExperimentsNode } from '../../../extension/host/experimentsTree';
+import type { MlflowWorkbenchApi } from '../../../extension/host/extension';
+import type { ModelsNode } from '../../../extension/host/modelsTree';
+import type { Expected } from '../../support/fixture';
+import type { TestCase } from './harness';
+
+export const EXTENSION_ID = 'mlflow-workbench.mlflow-workbench';
+
+/** What real mlflow reported about the workspace's store (make_fixture_store.py writes it). */
+export function loadExpected(): Expected {
+  const p = process.env.MLWB_TEST_EXPECTED;
+  if (!p) throw new Error('MLWB_TEST_EXPECTED is not set: the launcher must pass the expected.json written by make_fixture_store.py');
+  return JSON.parse(readFileSync(p, 'utf8')) as Expected;
+}
+
+export function workspaceRoot(): string {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  if (!f) throw new Error('no workspace folder is open');
+  return f.uri.fsPath;
+}
+
+let api: MlflowWorkbenchApi | undefined;
+
+export async function activatedApi(): Promise<MlflowWorkbenchApi> {
+  if (api) return api;
+  const ext = vscode.extensions.getExtension<MlflowWorkbenchApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this VS Code`);
+  api = ext.isActive ? ext.exports : await ext.activate();
+  assert.ok(api && typeof api.whenReady === 'function', 'activate() did not return the MlflowWorkbenchApi');
+  await api.whenReady();
+  return api;
+}
+
+async function experimentNodes(a: MlflowWorkbenchApi): Promise<Extract<ExperimentsNode, { type: 'experiment' }>[]> {
+  const nodes = (await a.experimentsTree.getChildren(undefined)) ?? [];
+  return nodes.filter((n): n is Extract<ExperimentsNode, { type: 'experiment' }> => n.type === 'experiment');
+}
+
+async function runNodes(a: MlflowWorkbenchApi, parent: ExperimentsNode): Promise<Extract<ExperimentsNode, { type: 'run' }>[]> {
+  const nodes = (await a.experimentsTree.getChildren(parent)) ?? [];
+  return nodes.filter((n): n is Extract<ExperimentsNode, { type: 'run' }> => n.type === 'run');
+}
+
+async function itemText(tree: vscode.TreeDataProvider<ModelsNode>, node: ModelsNode): Promise<{ label: string; description: string }> {
+  const item = await tree.getTreeItem(node);
+  const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  const description = typeof item.description === 'string' ? item.description : '';
+  return { label, description };
+}
+
+export function storeCases(): TestCase[] {
+  const expected = loadExpected();
+  return [
+    {
+      name: 'extension activates in the fixture workspace',
+      fn: async () => {
+        await activatedApi();
+        const ext = vscode.extensions.getExtension(EXTENSION_ID);
+        assert.equal(ext?.isActive, true);
+      },
+    },
+    {
+      name: 'store URI resolves to the workspace mlruns/',
+      fn: async () => {
+        const a = await activatedApi();
+        const uri = a.getStoreUri();
+        assert.ok(uri, 'no store URI resolved');
+        const want = vscode.Uri.file(join(workspaceRoot(), 'mlruns'));
+        assert.equal(vscode.Uri.parse(uri).fsPath, want.fsPath, `store URI ${uri} is not the fixture's mlruns/`);
+      },
+    },
+    {
+      name: 'Experiments tree lists exactly the active experiments',
+      fn: async () => {
+        const a = await activatedApi();
+        const got = (await experimentNodes(a)).map((n) => n.experiment.name).sort();
+        const want = expected.experiments.filter((e) => e.lifecycle_stage === 'active').map((e) => e.name).sort();
+        assert.deepEqual(got, want);
+      },
+    },
+    {
+      name: 'parent run shows its nested runs; deleted runs are hidden',
+      fn: async () => {
+        const a = await activatedApi();
+        const parentId = expected.parent_run_id;
+        const parentRun = expected.runs.find((r) => r.run_id === parentId);
+        assert.ok(parentRun, 'expected.json lacks the parent run');
+        const exp = (await experimentNodes(a)).find((n) => n.experiment.experimentId === parentRun.experiment_id);
+        assert.ok(exp, `experiment ${parentRun.experiment_id} is not in the tree`);
+        const top = await runNodes(a, exp);
+        const wantTop = expected.runs
+          .filter((r) => r.experiment_id === parentRun.experiment_id && r.lifecycle_stage === 'active' && !r.tags['mlflow.parentRunId'])
+          .map((r) => r.run_id)
+          .sort();
+        assert.deepEqual(top.map((n) => n.run.info.runId).sort(), wantTop, 'top-level runs differ from what mlflow reports');
+        const parent = top.find((n) => n.run.info.runId === parentId);
+        assert.ok(parent, 'parent run is not a top-level row');
+        const children = (await runNodes(a, parent)).map((n) => n.run.info.runName).sort();
+        const wantChildren = expected.runs.filter((r) => r.tags['mlflow.parentRunId'] === parentId && r.lifecycle_stage === 'active').map((r) => r.run_name).sort();
+        assert.ok(wantChildren.length > 0, 'fixture has no nested runs');
+        assert.deepEqual(children, wantChildren);
+        const item = await a.experimentsTree.getTreeItem(parent);
+        assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed, 'a parent run must be expandable');
+      },
+    },
+    {
+      name: 'Models tree shows models, versions and aliases',
+      fn: async () => {
+        const a = await activatedApi();
+        const models = ((await a.modelsTree.getChildren(undefined)) ?? []).filter((n): n is Extract<ModelsNode, { type: 'model' }> => n.type === 'model');
+        assert.deepEqual(models.map((m) => m.model.name).sort(), expected.registered_models.map((m) => m.name).sort());
+        for (const want of expected.registered_models) {
+          const node = models.find((m) => m.model.name === want.name)!;
+          const { description } = await itemText(a.modelsTree, node);
+          for (const alias of Object.keys(want.aliases)) assert.ok(description.includes(`@${alias}`), `model ${want.name}: alias @${alias} missing from "${description}"`);
+          const versions = (await a.modelsTree.getChildren(node)) ?? [];
+          const got = await Promise.all(versions.map((v) => itemText(a.modelsTree, v)));
+          assert.deepEqual(got.map((g) => g.label).sort(), want.versions.map((v) => `Version ${v.version}`).sort(), `versions of ${want.name}`);
+          for (const v of want.versions) {
+            const row = got.find((g) => g.label === `Version ${v.version}`)!;
+            for (const alias of v.aliases) assert.ok(row.description.includes(`@${alias}`), `${want.name} v${v.version}: alias @${alias} missing from "${row.description}"`);
+            if (v.current_stage !== 'None') assert.ok(row.description.includes(v.current_stage), `${want.name} v${v.version}: stage ${v.current_stage} missing`);
+          }
+        }
+      },
+    },
+    {
+      name: 'task provider offers the MLproject entry points (trusted workspace)',
+      fn: async () => {
+        await activatedApi();
+        const tasks = await vscode.tasks.fetchTasks({ type: 'mlflow' });
+        const names = tasks.map((t) => (t.definition as { entryPoint?: string }).entryPoint).sort();
+        assert.deepEqual(names, ['main'], `tasks offered: ${JSON.stringify(names)}`);
+      },
+    },
+  ];
+}
+
+/** Restricted Mode: the extension still browses (limited support) but never runs project code. */
+export function restrictedCases(): TestCase[] {
+  const expected = loadExpected();
+  return [
+    {
+      name: 'workspace is not trusted',
+      fn: async () => assert.equal(vscode.workspace.isTrusted, false, 'the launcher meant to open this folder in Restricted Mode'),
+    },
+    {
+      name: 'extension activates and lists the experiments',
+      fn: async () => {
+        const a = await activatedApi();
+        const got = (await experimentNodes(a)).map((n) => n.experiment.name).sort();
+        assert.deepEqual(got, expected.experiments.filter((e) => e.lifecycle_stage === 'active').map((e) => e.name).sort());
+      },
+    },
+    {
+      // fetchTasks() itself never settles in Restricted Mode (the workbench holds task providers
+      // until trust is granted), so the check is on our command: it must refuse and start nothing.
+      name: 'running an entry point starts no task',
+      fn: async () => {
+        await activatedApi();
+        const started: string[] = [];
+        const sub = vscode.tasks.onDidStartTask((e) => started.push(e.execution.task.name));
+        try {
+          await vscode.commands.executeCommand('mlflow.runEntryPoint', vscode.Uri.file(join(workspaceRoot(), 'MLproject')), 'main');
+        } finally {
+          sub.dispose();
+        }
+        assert.deepEqual(started, [], 'a task started in Restricted Mode');
+        assert.equal(vscode.tasks.taskExecutions.length, 0, 'a task is running in Restricted Mode');
+      },
+    },
+  ];
+}

@@ -1,0 +1,192 @@
+// User flows through the real workbench UI, driven by Chromium as a person would: clicks, keys,
+// and what is visible on screen. Each flow gets (page, { workspace, expected, shot }).
+import assert from 'node:assert/strict';
+
+const ROW = '.monaco-list-row';
+
+/** A tree/list row inside `scope` whose text contains `text` (exact label match on the row's label). */
+function row(scope, text) {
+  return scope.locator(ROW).filter({ has: scope.page().locator('.label-name', { hasText: text }) }).first();
+}
+
+async function openMlflowContainer(page) {
+  const entry = page.locator('.activitybar [aria-label^="MLflow"]').first();
+  await entry.waitFor({ timeout: 30_000 });
+  // The container may already be open (restored state); clicking an open one would close it.
+  if ((await entry.getAttribute('aria-expanded')) !== 'true' && !(await page.locator('.pane-header[aria-label*="Experiments"]').isVisible().catch(() => false))) await entry.click();
+  await page.locator('.pane-header', { hasText: 'Experiments' }).first().waitFor({ timeout: 15_000 });
+}
+
+function pane(page, title) {
+  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) }).first();
+}
+
+async function expandPane(page, title) {
+  const header = page.locator('.pane-header', { hasText: title }).first();
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+}
+
+/** Expands a collapsed tree row by clicking its twistie. */
+async function expand(r) {
+  await r.waitFor({ timeout: 20_000 });
+  if ((await r.getAttribute('aria-expanded')) === 'false') await r.locator('.monaco-tl-twistie').click();
+}
+
+export const userFlows = [
+  {
+    name: 'MLflow views show experiments, nested runs, models and aliases',
+    fn: async (page, { expected, shot }) => {
+      await openMlflowContainer(page);
+      const exps = pane(page, 'Experiments');
+      for (const e of expected.experiments.filter((x) => x.lifecycle_stage === 'active')) await row(exps, e.name).waitFor({ timeout: 20_000 });
+      const deleted = expected.experiments.find((x) => x.lifecycle_stage === 'deleted');
+      assert.equal(await row(exps, deleted.name).count(), 0, `deleted experiment ${deleted.name} is shown`);
+      const parent = expected.runs.find((r) => r.run_id === expected.parent_run_id);
+      const expName = expected.experiments.find((x) => x.experiment_id === parent.experiment_id).name;
+      await expand(row(exps, expName));
+      await expand(row(exps, parent.run_name));
+      const child = expected.runs.find((r) => r.tags['mlflow.parentRunId'] === parent.run_id);
+      await row(exps, child.run_name).waitFor({ timeout: 20_000 });
+
+      await expandPane(page, 'Models');
+      const models = pane(page, 'Models');
+      const model = expected.registered_models.find((m) => Object.keys(m.aliases).length > 0);
+      const modelRow = row(models, model.name);
+      await modelRow.waitFor({ timeout: 20_000 });
+      const alias = Object.keys(model.aliases)[0];
+      assert.match(await modelRow.innerText(), new RegExp(`@${alias}`), `model row lacks @${alias}`);
+      await expand(modelRow);
+      const v = model.aliases[alias];
+      const vRow = row(models, `Version ${v}`);
+      await vRow.waitFor({ timeout: 20_000 });
+      assert.match(await vRow.innerText(), new RegExp(`@${alias}`), `Version ${v} row lacks @${alias}`);
+      await shot('01-mlflow-views');
+    },
+  },
+];
+
+/** Visible text of the active editor, line by line (Monaco renders spaces as U+00A0). */
+async function editorLines(page) {
+  const lines = await page.locator('.editor-group-container.active .monaco-editor .view-line').evaluateAll((els) =>
+    els.map((e) => ({ top: parseFloat(e.style.top) || 0, text: (e.textContent || '').replace(/\u00a0/g, ' ') })),
+  );
+  return lines.sort((a, b) => a.top - b.top).map((l) => l.text);
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+async function quickOpen(page, name, folderHint) {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => undefined);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(name);
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ timeout: 10_000 });
+  // Several files share the name: pick the one whose folder (the row's description) matches.
+  const n = await rows.count();
+  for (let i = 0; i < n; i++) {
+    const r = rows.nth(i);
+    const label = (await r.getAttribute('aria-label')) ?? '';
+    if (label.startsWith(name) && folderHint(label)) return r.click();
+  }
+  throw new Error(`Quick Open offers no ${name} matching: ${await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')).join(' | '))}`);
+}
+
+userFlows.push(
+  {
+    name: 'MLproject editing: completion, error squiggle, quick fix',
+    fn: async (page, { shot }) => {
+      await quickOpen(page, 'MLproject', (label) => !label.includes('lang'));
+      const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+      await editor.locator('.view-line', { hasText: 'entry_points' }).waitFor({ timeout: 20_000 });
+      const commandLine = (await editorLines(page)).findIndex((l) => l.includes('command:')) + 1;
+      assert.ok(commandLine > 0, 'no command line in MLproject');
+      await page.keyboard.press('Control+G');
+      await page.keyboard.type(String(commandLine));
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowLeft'); // inside the closing quote
+      await page.keyboard.type(' --seed {');
+      const suggest = page.locator('.suggest-widget.visible');
+      await suggest.waitFor({ timeout: 15_000 });
+      await suggest.locator('.monaco-list-row', { hasText: 'max_depth' }).first().waitFor({ timeout: 10_000 });
+      await shot('02-mlproject-completion');
+      await page.keyboard.press('Escape');
+      await page.keyboard.type('seed');
+      if (!(await editorLines(page)).some((l) => l.includes('{seed}'))) await page.keyboard.type('}');
+      assert.ok((await editorLines(page)).some((l) => l.includes('--seed {seed}"')), `typed text not in the editor: ${JSON.stringify(await editorLines(page))}`);
+      await editor.locator('.squiggly-error').first().waitFor({ timeout: 15_000 });
+      await shot('03-mlproject-undeclared-error');
+
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('Control+.');
+      const fix = page.locator('.action-widget .monaco-list-row', { hasText: "Declare parameter 'seed'" }).first();
+      await fix.waitFor({ timeout: 15_000 });
+      await shot('04-mlproject-quick-fix-menu');
+      await fix.click();
+      await editor.locator('.view-line', { hasText: /^\s*seed:/ }).first().waitFor({ timeout: 10_000 });
+      await editor.locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 15_000 });
+      await shot('05-mlproject-after-quick-fix');
+      // leave the file as written for the next pass
+      await runCommand(page, 'View: Revert and Close Editor');
+    },
+  },
+  {
+    name: 'run details webview shows the run params',
+    fn: async (page, { expected, shot }) => {
+      await openMlflowContainer(page);
+      const exps = pane(page, 'Experiments');
+      const parent = expected.runs.find((r) => r.run_id === expected.parent_run_id);
+      const expName = expected.experiments.find((x) => x.experiment_id === parent.experiment_id).name;
+      await expand(row(exps, expName));
+      await row(exps, parent.run_name).locator('.label-name').click();
+      await page.locator('.tab', { hasText: `Run ${parent.run_name}` }).first().waitFor({ timeout: 15_000 });
+      const frame = await waitForFrame(page, (body) => body.includes('Run ID') && body.includes(parent.run_id), 20_000);
+      assert.ok(frame, 'no webview frame shows the run');
+      const tab = frame.locator('vscode-tab-header', { hasText: /^\s*Params \(\d+\)\s*$/ }).first();
+      if (!(await tab.count())) throw new Error(`no Params tab: ${await frame.locator('vscode-tab-header').allTextContents()}`);
+      await tab.click();
+      const params = Object.entries(parent.params);
+      const shown = await waitForFrame(page, (body) => params.every(([k, v]) => body.includes(k) && body.includes(v)), 10_000);
+      assert.ok(shown, `params ${JSON.stringify(parent.params)} not visible after opening the Params tab`);
+      await shot('06-run-details-webview');
+    },
+  },
+);
+
+/** Webview content sits in nested iframes: the frame whose visible text satisfies `test`. */
+async function waitForFrame(page, test, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      const body = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+      if (test(body)) return f;
+    }
+    await page.waitForTimeout(250);
+  }
+  return undefined;
+}
+
+export const restrictedFlows = [
+  {
+    name: 'Restricted Mode: views still show the store',
+    fn: async (page, { expected, shot }) => {
+      await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 20_000 });
+      await openMlflowContainer(page);
+      const exps = pane(page, 'Experiments');
+      for (const e of expected.experiments.filter((x) => x.lifecycle_stage === 'active')) await row(exps, e.name).waitFor({ timeout: 20_000 });
+      await expandPane(page, 'Models');
+      await row(pane(page, 'Models'), expected.registered_models[0].name).waitFor({ timeout: 20_000 });
+      await shot('07-restricted-mode-views');
+    },
+  },
+];

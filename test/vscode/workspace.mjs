@@ -1,0 +1,58 @@
+// The workspace both launchers open: a store logged by the real mlflow (make_fixture_store.py writes
+// workspace/mlruns, an MLproject and expected.json with what mlflow reports), plus the language files
+// the suite and the UI flows edit.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repo } from './build.mjs';
+
+export function mlflowPython() {
+  const p = process.env.MLWB_PYTHON || join(repo, '.cache', 'venv', 'bin', 'python');
+  if (!existsSync(p)) throw new Error(`no Python with mlflow at ${p}: run bash scripts/setup-python.sh (or set MLWB_PYTHON)`);
+  return p;
+}
+
+/** An MLproject whose `main` uses an undeclared {seed}; two entry points for the code lenses. */
+export const LANG_MLPROJECT = `name: lang-check
+entry_points:
+  main:
+    parameters:
+      alpha: {type: float, default: 0.5}
+      epochs: {type: float, default: 10}
+    command: "python train.py --alpha {alpha} --epochs {epochs} --seed {seed}"
+  evaluate:
+    parameters:
+      data: path
+    command: "python eval.py {data}"
+`;
+
+/** An MLmodel whose signature inputs JSON lacks a comma between two fields of the second column. */
+export const LANG_MLMODEL = `artifact_path: model
+flavors:
+  python_function:
+    loader_module: mlflow.pyfunc.model
+    python_version: 3.11.4
+mlflow_version: 3.17.2
+signature:
+  inputs: '[{"type": "double", "name": "x", "required": true}, {"type": "double" "name": "y"}]'
+  outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1]}}]'
+`;
+
+/** Writes OUT/workspace and OUT/expected.json; returns their paths. */
+export function prepareWorkspace(out) {
+  mkdirSync(out, { recursive: true });
+  const env = { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet' };
+  delete env.MLFLOW_TRACKING_URI;
+  const r = spawnSync(mlflowPython(), [join(repo, 'test', 'fixtures', 'make_fixture_store.py'), out], {
+    cwd: out,
+    env,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`make_fixture_store.py failed (exit ${r.status}) writing ${out}:\n${r.stderr}`);
+  const workspace = join(out, 'workspace');
+  for (const [rel, text] of [['lang/undeclared/MLproject', LANG_MLPROJECT], ['lang/broken-model/MLmodel', LANG_MLMODEL]]) {
+    mkdirSync(join(workspace, rel, '..'), { recursive: true });
+    writeFileSync(join(workspace, rel), text);
+  }
+  return { workspace, expected: join(out, 'expected.json') };
+}
