@@ -353,9 +353,8 @@ export class FileStore extends FileStoreReader implements TrackingStore, Registr
       const metrics = batch.metrics ?? [];
       const params = batch.params ?? [];
       const tags = batch.tags ?? [];
-      if (metrics.length > 1000 || params.length > 100 || tags.length > 100 || metrics.length + params.length + tags.length > 1000) {
-        throw new StoreError('INVALID_PARAMETER_VALUE', `A batch may hold at most 1000 metrics, 100 params, 100 tags and 1000 items in all (got ${metrics.length}, ${params.length}, ${tags.length})`, path);
-      }
+      // No per-call limits: MLflow's client splits big batches before its store sees them, and so do we
+      // in effect, as every item is written here whatever the count.
       const seen = new Set<string>();
       for (const p of params) {
         checkKey('param name', p.key, path);
