@@ -1,4 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { fastParseYaml } from './fastYaml';
 import { LineIndex } from './text';
 import type { Diagnostic, Range } from './types';
 
@@ -7,10 +8,16 @@ import type { Diagnostic, Range } from './types';
  * (YAML 1.1), so scalar typing here follows PyYAML, not the `yaml` package's own 1.1 schema
  * (which, for one, reads `1e-3` as a number where PyYAML keeps a string).
  */
+/** What the analysis reads of a parsed document (the `yaml` package's Document, or the fast path's). */
+export interface ParsedDoc {
+  contents: unknown;
+  errors: readonly { pos: [number, number]; message: string }[];
+}
+
 export interface ParsedYaml {
   text: string;
   lines: LineIndex;
-  doc: Document.Parsed;
+  doc: ParsedDoc;
   diagnostics: Diagnostic[];
   /** True when the parser reported errors: the tree may be partial. */
   broken: boolean;
@@ -18,7 +25,9 @@ export interface ParsedYaml {
 
 export function parseYaml(text: string, source: 'mlproject' | 'mlmodel'): ParsedYaml {
   const lines = new LineIndex(text);
-  const doc = parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, strict: false });
+  // The fast path builds the same nodes for the common shapes of these files; anything else (and every
+  // broken file) goes through the full parser, which also produces the error messages.
+  const doc: ParsedDoc = fastParseYaml(text) ?? parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, strict: false });
   const diagnostics: Diagnostic[] = [];
   for (const e of doc.errors) {
     const [s, t] = e.pos;
