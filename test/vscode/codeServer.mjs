@@ -1,6 +1,6 @@
 // Starting and stopping code-server (the real VS Code workbench + Node extension host) for tests.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repo } from './build.mjs';
@@ -35,8 +35,14 @@ export function freePort() {
 export function installExtensions(extensionsDir, vsixes) {
   const args = ['--extensions-dir', extensionsDir];
   for (const v of vsixes) args.push('--install-extension', v);
-  const r = spawnSync(codeServerBin, args, { env: csEnv(), encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`code-server --install-extension failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return new Promise((resolve, reject) => {
+    const p = spawn(codeServerBin, args, { env: csEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`code-server --install-extension failed (exit ${code}):\n${out}`))));
+  });
 }
 
 export function writeUserSettings(userDataDir, settings) {
@@ -53,9 +59,9 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, t
   const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir];
   if (trusted) args.push('--disable-workspace-trust');
   args.push(workspace);
-  const { openSync } = await import('node:fs');
   const fd = openSync(logFile, 'w');
   const proc = spawn(codeServerBin, args, { env: csEnv(env), detached: true, stdio: ['ignore', fd, fd] });
+  closeSync(fd); // the child holds its own copy
   let exited = null;
   proc.on('exit', (code, signal) => (exited = { code, signal }));
   const url = `http://127.0.0.1:${port}`;

@@ -19,6 +19,12 @@ const shots = join(repo, 'test-results', 'vscode');
 const results = []; // {name, ok, error}
 const cleanups = [];
 
+const t0 = Date.now();
+/** Phase timings go to stderr: they explain a slow run without cluttering the PASS/FAIL lines. */
+function phase(what) {
+  console.error(`· ${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
 function record(name, ok, error) {
   results.push({ name, ok, error });
   console.log(ok ? `PASS ${name}` : `FAIL ${name}: ${String(error).split('\n')[0]}`);
@@ -66,8 +72,11 @@ async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected,
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
     const page = await context.newPage();
+    phase(`${name}: code-server up`);
     await openWorkbench(page, cs.folderUrl);
+    phase(`${name}: workbench loaded`);
     const suite = await waitForResults(resultsFile, name, () => cs.proc.exitCode === null);
+    phase(`${name}: suite done`);
     for (const r of suite.results) record(`${name === 'trusted' ? '' : `${name}: `}${r.name}`, r.ok, r.error);
     for (const flow of flows) {
       try {
@@ -78,6 +87,7 @@ async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected,
         record(`ui: ${flow.name}`, false, e instanceof Error ? e.message : e);
       }
     }
+    phase(`${name}: flows done`);
   } finally {
     await context.close().catch(() => undefined);
     await cs.stop();
@@ -93,9 +103,13 @@ async function main() {
   mkdirSync(shots, { recursive: true });
   const tmp = mkdtempSync(join(tmpdir(), 'mlwb-vscode-'));
   if (!process.env.MLWB_KEEP_TMP) cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
-  const { workspace, expected } = prepareWorkspace(join(tmp, 'fixture'));
+  phase('suite and runner built');
   const extensionsDir = join(tmp, 'extensions');
-  installExtensions(extensionsDir, [join(repo, 'out', 'mlflow-workbench.vsix'), runnerVsix]);
+  const [{ workspace, expected }] = await Promise.all([
+    prepareWorkspace(join(tmp, 'fixture')),
+    installExtensions(extensionsDir, [join(repo, 'out', 'mlflow-workbench.vsix'), runnerVsix]),
+  ]);
+  phase('workspace written by mlflow, extensions installed');
   const browser = await launchBrowser();
   cleanups.push(() => browser.close());
   await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: userFlows });

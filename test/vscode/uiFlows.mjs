@@ -73,6 +73,16 @@ async function editorLines(page) {
   return lines.sort((a, b) => a.top - b.top).map((l) => l.text);
 }
 
+async function waitForLines(page, test, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const lines = await editorLines(page);
+    if (test(lines)) return lines;
+    if (Date.now() > end) throw new Error(`editor text is not as expected: ${JSON.stringify(lines)}`);
+    await page.waitForTimeout(100);
+  }
+}
+
 async function runCommand(page, title) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
@@ -89,15 +99,17 @@ async function quickOpen(page, name, folderHint) {
   await input.waitFor({ timeout: 10_000 });
   await input.fill(name);
   const rows = page.locator('.quick-input-list .monaco-list-row');
-  await rows.first().waitFor({ timeout: 10_000 });
-  // Several files share the name: pick the one whose folder (the row's description) matches.
-  const n = await rows.count();
-  for (let i = 0; i < n; i++) {
-    const r = rows.nth(i);
-    const label = (await r.getAttribute('aria-label')) ?? '';
-    if (label.startsWith(name) && folderHint(label)) return r.click();
+  // Several files share the name, and "recently opened" rows come before file search results:
+  // wait for the row whose label (name, then folder) the hint accepts.
+  const end = Date.now() + 15_000;
+  let labels = [];
+  while (Date.now() < end) {
+    labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const i = labels.findIndex((l) => l.startsWith(name) && folderHint(l));
+    if (i >= 0) return rows.nth(i).click();
+    await page.waitForTimeout(200);
   }
-  throw new Error(`Quick Open offers no ${name} matching: ${await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')).join(' | '))}`);
+  throw new Error(`Quick Open offers no ${name} matching: ${labels.join(' | ')}`);
 }
 
 userFlows.push(
@@ -121,8 +133,10 @@ userFlows.push(
       await shot('02-mlproject-completion');
       await page.keyboard.press('Escape');
       await page.keyboard.type('seed');
-      if (!(await editorLines(page)).some((l) => l.includes('{seed}'))) await page.keyboard.type('}');
-      assert.ok((await editorLines(page)).some((l) => l.includes('--seed {seed}"')), `typed text not in the editor: ${JSON.stringify(await editorLines(page))}`);
+      // Monaco renders on the next animation frame: wait for the text rather than read it at once.
+      const lines = await waitForLines(page, (ls) => ls.some((l) => l.includes('{seed')));
+      if (!lines.some((l) => l.includes('{seed}'))) await page.keyboard.type('}'); // no auto-closed brace inside strings
+      await waitForLines(page, (ls) => ls.some((l) => l.includes('--seed {seed}"')));
       await editor.locator('.squiggly-error').first().waitFor({ timeout: 15_000 });
       await shot('03-mlproject-undeclared-error');
 

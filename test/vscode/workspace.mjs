@@ -1,7 +1,7 @@
 // The workspace both launchers open: a store logged by the real mlflow (make_fixture_store.py writes
 // workspace/mlruns, an MLproject and expected.json with what mlflow reports), plus the language files
 // the suite and the UI flows edit.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repo } from './build.mjs';
@@ -38,17 +38,20 @@ signature:
   outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1]}}]'
 `;
 
-/** Writes OUT/workspace and OUT/expected.json; returns their paths. */
-export function prepareWorkspace(out) {
+/** Writes OUT/workspace and OUT/expected.json; resolves to their paths. */
+export async function prepareWorkspace(out) {
   mkdirSync(out, { recursive: true });
   const env = { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet' };
   delete env.MLFLOW_TRACKING_URI;
-  const r = spawnSync(mlflowPython(), [join(repo, 'test', 'fixtures', 'make_fixture_store.py'), out], {
-    cwd: out,
-    env,
-    encoding: 'utf8',
+  const script = join(repo, 'test', 'fixtures', 'make_fixture_store.py');
+  const { code, stderr } = await new Promise((resolve, reject) => {
+    const p = spawn(mlflowPython(), [script, out], { cwd: out, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', reject);
+    p.on('close', (c) => resolve({ code: c, stderr: err }));
   });
-  if (r.status !== 0) throw new Error(`make_fixture_store.py failed (exit ${r.status}) writing ${out}:\n${r.stderr}`);
+  if (code !== 0) throw new Error(`make_fixture_store.py failed (exit ${code}) writing ${out}:\n${stderr}`);
   const workspace = join(out, 'workspace');
   for (const [rel, text] of [['lang/undeclared/MLproject', LANG_MLPROJECT], ['lang/broken-model/MLmodel', LANG_MLMODEL]]) {
     mkdirSync(join(workspace, rel, '..'), { recursive: true });
