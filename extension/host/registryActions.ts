@@ -8,23 +8,26 @@ import type { StoreSession } from './storeSession';
 
 /** Inline registry edits from the Models view: set or remove an alias, transition a stage. */
 
-function writableRegistry(session: StoreSession): RegistryStore | undefined {
-  const s = session.state;
-  if (s.kind !== 'connected') {
+async function writableRegistry(session: StoreSession, log: vscode.LogOutputChannel): Promise<RegistryStore | undefined> {
+  if (session.state.kind !== 'connected') {
     void vscode.window.showWarningMessage('MLflow: no tracking store is open.');
     return undefined;
   }
-  const store = s.store as Partial<RegistryStore>;
-  if (typeof store.setRegisteredModelAlias !== 'function') {
-    void vscode.window.showWarningMessage(`MLflow: the store ${s.uri} is open read-only here.`);
+  try {
+    return await session.writable();
+  } catch (e) {
+    log.error(`Cannot write to ${session.state.uri}: ${errText(e)}`);
+    void vscode.window.showErrorMessage(`MLflow: cannot write to the store: ${errText(e)}`);
     return undefined;
   }
-  return store as RegistryStore;
 }
 
-async function edit(what: string, action: () => Promise<unknown>, log: vscode.LogOutputChannel, refresh: () => void): Promise<void> {
+/** Asks first, then gets a writable store (which may start a local mlflow server), then writes. */
+async function edit(session: StoreSession, what: string, action: (store: RegistryStore) => Promise<unknown>, log: vscode.LogOutputChannel, refresh: () => void): Promise<void> {
+  const store = await writableRegistry(session, log);
+  if (!store) return;
   try {
-    await vscode.window.withProgress({ location: { viewId: 'mlflow.models' }, title: what }, action);
+    await vscode.window.withProgress({ location: { viewId: 'mlflow.models' }, title: what }, () => action(store));
     log.info(what);
     refresh();
   } catch (e) {
@@ -37,8 +40,6 @@ export function registerRegistryActions(session: StoreSession, log: vscode.LogOu
   return vscode.Disposable.from(
     vscode.commands.registerCommand('mlflow.setAlias', async (node?: ModelsNode) => {
       if (node?.type !== 'version') return;
-      const store = writableRegistry(session);
-      if (!store) return;
       const v = node.version;
       const alias = await vscode.window.showInputBox({
         title: `Alias for ${v.name} version ${v.version}`,
@@ -47,21 +48,17 @@ export function registerRegistryActions(session: StoreSession, log: vscode.LogOu
         validateInput: (a) => aliasNameProblem(a.trim()),
       });
       if (!alias) return;
-      await edit(`Set alias @${alias.trim()} on ${v.name} v${v.version}`, () => store.setRegisteredModelAlias(v.name, alias.trim(), v.version), log, refresh);
+      await edit(session, `Set alias @${alias.trim()} on ${v.name} v${v.version}`, (store) => store.setRegisteredModelAlias(v.name, alias.trim(), v.version), log, refresh);
     }),
     vscode.commands.registerCommand('mlflow.removeAlias', async (node?: ModelsNode) => {
       if (node?.type !== 'version' || node.version.aliases.length === 0) return;
-      const store = writableRegistry(session);
-      if (!store) return;
       const v = node.version;
       const alias = v.aliases.length === 1 ? v.aliases[0] : await vscode.window.showQuickPick(v.aliases, { title: `Remove which alias of ${v.name} v${v.version}?` });
       if (!alias) return;
-      await edit(`Remove alias @${alias} from ${v.name}`, () => store.deleteRegisteredModelAlias(v.name, alias), log, refresh);
+      await edit(session, `Remove alias @${alias} from ${v.name}`, (store) => store.deleteRegisteredModelAlias(v.name, alias), log, refresh);
     }),
     vscode.commands.registerCommand('mlflow.transitionStage', async (node?: ModelsNode) => {
       if (node?.type !== 'version') return;
-      const store = writableRegistry(session);
-      if (!store) return;
       const v = node.version;
       const stages: ModelStage[] = ['None', 'Staging', 'Production', 'Archived'];
       const stage = await vscode.window.showQuickPick(
@@ -81,7 +78,7 @@ export function registerRegistryActions(session: StoreSession, log: vscode.LogOu
         if (!a) return;
         archive = a.value;
       }
-      await edit(`Move ${v.name} v${v.version} to ${stage.label}`, () => store.transitionModelVersionStage(v.name, v.version, stage.label as ModelStage, archive), log, refresh);
+      await edit(session, `Move ${v.name} v${v.version} to ${stage.label}`, (store) => store.transitionModelVersionStage(v.name, v.version, stage.label as ModelStage, archive), log, refresh);
     }),
   );
 }

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { errText } from '../core/store/fileStore';
-import { openStore, type ReadableStore } from '../core/store/openStore';
+import { openStore, openWritableStore, type OpenStoreOptions, type ReadableStore, type Store } from '../core/store/openStore';
 import { redactUri, resolveTrackingUri, storeKindOf, type TrackingUriSource } from '../core/store/trackingUri';
+import { loadServerCredentials } from './credentials';
+import { resolvePython } from './python';
 
 /**
  * Which store the views show, and its state. One instance per window; views and the status bar
@@ -25,6 +27,8 @@ export class StoreSession implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private generation = 0;
   private ready: Promise<void> = Promise.resolve();
+  /** For stores read directly (SQLite through node:sqlite), the local `mlflow server` that writes go through. */
+  private writer: Promise<Store> | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -75,10 +79,11 @@ export class StoreSession implements vscode.Disposable {
     this.set({ kind: 'connecting', uri: target.uri, source: target.source });
     this.log.info(`Opening tracking store ${shown} (from ${target.source}, ${storeKindOf(target.uri)} store)`);
     try {
-      const store = await openStore(target.uri, {
-        baseDir: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
-        onProblem: (p) => this.log.warn(`${p.location}: ${p.message}`),
-      });
+      const opts = await this.openOptions(target.uri);
+      // File and server stores write through the same object; database files are read directly and
+      // get a local mlflow server only when something is written (see writable()).
+      const kind = storeKindOf(target.uri);
+      const store = kind === 'file' || kind === 'rest' ? await openWritableStore(target.uri, opts) : await openStore(target.uri, opts);
       if (gen !== this.generation) {
         await store.close?.();
         return;
@@ -92,6 +97,41 @@ export class StoreSession implements vscode.Disposable {
     }
   }
 
+  private async openOptions(uri: string): Promise<OpenStoreOptions> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const kind = storeKindOf(uri);
+    const creds = kind === 'rest' ? await loadServerCredentials(this.context.secrets, uri) : undefined;
+    return {
+      baseDir: folder?.uri.fsPath,
+      onProblem: (p) => this.log.warn(`${p.location}: ${p.message}`),
+      python: kind === 'sqlite' || kind === 'sql' ? await resolvePython(folder?.uri) : undefined,
+      onServerLog: (line) => this.log.info(`[mlflow server] ${line}`),
+      rest: creds ? { token: creds.token, username: creds.username, password: creds.password } : undefined,
+    };
+  }
+
+  /**
+   * A store that can write, for registry actions and the like: the open store itself when it can,
+   * else (a database read directly) a local `mlflow server` on the same database, started once.
+   */
+  async writable(): Promise<Store> {
+    const s = this.current;
+    if (s.kind !== 'connected') throw new Error('no tracking store is open');
+    if (typeof (s.store as Partial<Store>).setRegisteredModelAlias === 'function') return s.store as Store;
+    if (!this.writer) {
+      const uri = s.uri;
+      this.writer = (async () => {
+        const opts = await this.openOptions(uri);
+        return vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `MLflow: starting mlflow server for ${redactUri(uri)}…` },
+          () => openWritableStore(uri, opts),
+        );
+      })();
+      this.writer.catch(() => (this.writer = undefined));
+    }
+    return this.writer;
+  }
+
   private set(state: StoreState): void {
     this.current = state;
     void vscode.commands.executeCommand('setContext', 'mlflow.storeState', state.kind);
@@ -99,6 +139,15 @@ export class StoreSession implements vscode.Disposable {
   }
 
   private async closeCurrent(): Promise<void> {
+    const writer = this.writer;
+    this.writer = undefined;
+    if (writer) {
+      try {
+        await (await writer).close?.();
+      } catch (e) {
+        this.log.warn(`Stopping the local mlflow server: ${errText(e)}`);
+      }
+    }
     if (this.current.kind === 'connected') {
       try {
         await this.current.store.close?.();
