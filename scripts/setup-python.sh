@@ -3,8 +3,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 venv="$here/.cache/venv"
-MLFLOW_SPEC="${MLWB_MLFLOW_SPEC:-mlflow}"
-if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import mlflow' 2>/dev/null; then
+# [auth]: Flask-WTF for `mlflow server --app-name basic-auth`, which the REST store tests run.
+MLFLOW_SPEC="${MLWB_MLFLOW_SPEC:-mlflow[auth]}"
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import mlflow, flask_wtf' 2>/dev/null; then
   echo "mlflow $("$venv/bin/python" -c 'import mlflow; print(mlflow.__version__)') already in $venv"; exit 0
 fi
 python3 -m venv "$venv"

@@ -298,7 +298,7 @@ export class RestStore implements TrackingStore, RegistryStore {
     return out;
   }
 
-  readArtifact(runId: string, path: string): Promise<Uint8Array> {
+  async readArtifact(runId: string, path: string): Promise<Uint8Array> {
     checkArtifactPath(path, this.uri);
     // /get-artifact sits beside /api (under any static prefix) and resolves every artifact
     // location the server knows, including proxied mlflow-artifacts:/ roots.
@@ -334,8 +334,8 @@ export class RestStore implements TrackingStore, RegistryStore {
     return modelVersionOf(r.model_version);
   }
 
-  searchModelVersions(opts: SearchModelsOptions = {}): Promise<ModelVersion[]> {
-    return this.paged(
+  async searchModelVersions(opts: SearchModelsOptions = {}): Promise<ModelVersion[]> {
+    const versions = await this.paged(
       async (n, token) => {
         const r = await this.call<{ model_versions?: ModelVersionJson[]; next_page_token?: string }>('GET', '/model-versions/search', {
           filter: opts.filter || undefined,
@@ -349,6 +349,18 @@ export class RestStore implements TrackingStore, RegistryStore {
       PAGE.versions,
       opts.maxResults,
     );
+    // MLflow's SQL store leaves aliases out of search results (get_model_version has them); the
+    // registered models carry them, so versions look the same whichever backend the server has.
+    if (versions.length > 0 && versions.every((v) => v.aliases.length === 0)) {
+      const byModel = new Map<string, Record<string, string>>();
+      for (const m of await this.searchRegisteredModels()) byModel.set(m.name, m.aliases);
+      for (const v of versions) {
+        v.aliases = Object.entries(byModel.get(v.name) ?? {})
+          .filter(([, ver]) => ver === v.version)
+          .map(([alias]) => alias);
+      }
+    }
+    return versions;
   }
 
   async getModelVersion(name: string, version: string): Promise<ModelVersion> {
