@@ -80,10 +80,10 @@ function splitFields(buf: Uint8Array, start: number, end: number, f: LineFields)
 
 type LineVisitor = (ts: number, step: number, buf: Uint8Array, f: LineFields, lineNo: number) => void;
 
-function forEachLine(buf: Uint8Array, visit: LineVisitor): void {
+function forEachLine(buf: Uint8Array, visit: LineVisitor, firstLineNo = 0): void {
   const f: LineFields = { count: 0, starts: [0, 0, 0, 0, 0, 0], ends: [0, 0, 0, 0, 0, 0] };
   let lineStart = 0;
-  let lineNo = 0;
+  let lineNo = firstLineNo;
   const n = buf.length;
   while (lineStart < n) {
     let e = buf.indexOf(NL, lineStart);
@@ -137,19 +137,145 @@ function valueGreater(a: number, b: number): boolean {
   return a > b;
 }
 
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+/** Bytes a finite decimal float can be written with; anything else (nan, inf, garbage) gets a full parse. */
+function isNumericByte(c: number): boolean {
+  return (c >= DIGIT_0 && c <= DIGIT_9) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
+}
+
 /**
  * Latest value: the point with the greatest (step, timestamp, value), not the last line.
- * Values are only parsed for lines that could win, which keeps listing fast.
+ *
+ * This runs over every line of every metric file when a large experiment is listed (100M lines for
+ * 10,000 runs), and steps usually increase, so every line is the best so far: the canonical line
+ * `<digits> <value> <digits>` is therefore scanned in one pass without allocating, only positions of
+ * the best line are kept, and its value is parsed once at the end. Values are parsed early only on a
+ * (step, timestamp) tie; values that are not plainly numeric are parsed on the spot so garbage is
+ * still reported. Any other line shape goes through the general splitter with its exact errors.
  */
 export function parseLatestMetric(key: string, buf: Uint8Array): Metric | undefined {
-  let best: Metric | undefined;
-  forEachLine(buf, (ts, step, b, f, lineNo) => {
-    if (best === undefined || step > best.step || (step === best.step && ts > best.timestamp)) {
-      best = toMetric(key, ts, valueOf(b, f, lineNo), step, b, f);
-    } else if (step === best.step && ts === best.timestamp) {
-      const v = valueOf(b, f, lineNo);
-      if (valueGreater(v, best.value)) best = toMetric(key, ts, v, step, b, f);
+  const n = buf.length;
+  let found = false;
+  let bestStep = 0;
+  let bestTs = 0;
+  let bestValue = NaN;
+  let bestValueParsed = false;
+  let bestLineStart = 0;
+  let bestLineEnd = 0;
+  let bestLineNo = 0;
+  let bestFields: LineFields | undefined;
+  const f: LineFields = { count: 0, starts: [0, 0, 0, 0, 0, 0], ends: [0, 0, 0, 0, 0, 0] };
+  let lineStart = 0;
+  let lineNo = 0;
+  while (lineStart < n) {
+    lineNo++;
+    let i = lineStart;
+    let ts = 0;
+    let step = 0;
+    let valueStart = 0;
+    let valueEnd = 0;
+    let plain = true;
+    let canonical = false;
+    let contentEnd = 0;
+    // ts
+    while (i < n && buf[i] >= DIGIT_0 && buf[i] <= DIGIT_9) ts = ts * 10 + (buf[i++] - DIGIT_0);
+    if (i > lineStart && i < n && buf[i] === SPACE) {
+      valueStart = ++i;
+      while (i < n) {
+        const c = buf[i];
+        if (c === SPACE || c === NL || c === CR || c === TAB) break;
+        if (!isNumericByte(c)) plain = false;
+        i++;
+      }
+      valueEnd = i;
+      if (valueEnd > valueStart && i < n && buf[i] === SPACE) {
+        const stepStart = ++i;
+        while (i < n && buf[i] >= DIGIT_0 && buf[i] <= DIGIT_9) step = step * 10 + (buf[i++] - DIGIT_0);
+        if (i > stepStart) {
+          contentEnd = i;
+          if (i < n && buf[i] === CR) i++;
+          if (i === n || buf[i] === NL) canonical = true;
+        }
+      }
     }
-  });
-  return best;
+    let lineEnd: number;
+    if (canonical) {
+      lineEnd = i;
+      if (!plain) valueOf(buf, { count: 3, starts: [0, valueStart, 0], ends: [0, valueEnd, 0] }, lineNo);
+      if (!found || step > bestStep || (step === bestStep && ts > bestTs)) {
+        found = true;
+        bestStep = step;
+        bestTs = ts;
+        bestValueParsed = false;
+        bestLineStart = lineStart;
+        bestLineEnd = contentEnd;
+        bestLineNo = lineNo;
+        bestFields = undefined;
+      } else if (step === bestStep && ts === bestTs) {
+        const v = valueOf(buf, { count: 3, starts: [0, valueStart, 0], ends: [0, valueEnd, 0] }, lineNo);
+        if (!bestValueParsed) {
+          bestValue = bestValueOf();
+          bestValueParsed = true;
+        }
+        if (valueGreater(v, bestValue)) {
+          bestValue = v;
+          bestLineStart = lineStart;
+          bestLineEnd = contentEnd;
+          bestLineNo = lineNo;
+          bestFields = undefined;
+        }
+      }
+    } else {
+      // Anything unusual (2 or 5 fields, signs, tabs, blank lines, errors): the general path.
+      let e = buf.indexOf(NL, lineStart);
+      if (e === -1) e = n;
+      lineEnd = e;
+      contentEnd = e;
+      if (contentEnd > lineStart && buf[contentEnd - 1] === CR) contentEnd--;
+      forEachLine(buf.subarray(lineStart, contentEnd), (lts, lstep, b, lf) => {
+        const shifted: LineFields = { count: lf.count, starts: lf.starts.map((x) => x + lineStart), ends: lf.ends.map((x) => x + lineStart) };
+        if (!found || lstep > bestStep || (lstep === bestStep && lts > bestTs)) {
+          found = true;
+          bestStep = lstep;
+          bestTs = lts;
+          bestValue = valueOf(buf, shifted, lineNo);
+          bestValueParsed = true;
+          bestLineStart = lineStart;
+          bestLineEnd = contentEnd;
+          bestLineNo = lineNo;
+          bestFields = shifted;
+        } else if (lstep === bestStep && lts === bestTs) {
+          const v = valueOf(buf, shifted, lineNo);
+          if (!bestValueParsed) {
+            bestValue = bestValueOf();
+            bestValueParsed = true;
+          }
+          if (valueGreater(v, bestValue)) {
+            bestValue = v;
+            bestLineStart = lineStart;
+            bestLineEnd = contentEnd;
+            bestLineNo = lineNo;
+            bestFields = shifted;
+          }
+        }
+        void b;
+      }, lineNo - 1);
+    }
+    lineStart = lineEnd + 1;
+  }
+  if (!found) return undefined;
+  if (!bestFields) {
+    splitFields(buf, bestLineStart, bestLineEnd, f);
+    bestFields = f;
+  }
+  const value = bestValueParsed ? bestValue : valueOf(buf, bestFields, bestLineNo);
+  return toMetric(key, bestTs, value, bestStep, buf, bestFields);
+
+  function bestValueOf(): number {
+    if (bestFields) return valueOf(buf, bestFields, bestLineNo);
+    splitFields(buf, bestLineStart, bestLineEnd, f);
+    return valueOf(buf, f, bestLineNo);
+  }
 }

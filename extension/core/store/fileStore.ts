@@ -16,7 +16,7 @@ import type {
 } from '../model/entities';
 import { TAG } from '../model/entities';
 import { StoreError, type ProblemSink } from './errors';
-import { isMissing, listDirIfExists, listKeyFiles, mapLimit, readKeyValueTree, readTextIfExists } from './fileTree';
+import { isMissing, listDirIfExists, listKeyFiles, mapLimit, readFileFast, readKeyValueTree, readTextIfExists } from './fileTree';
 import { listLocalArtifacts, localArtifactRoot, readLocalArtifact } from './localArtifacts';
 import { sortRegisteredModels, sortModelVersions, applyRunSearch, applyExperimentSearch, applyModelSearch, applyVersionSearch } from './searchLocal';
 import type { SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions } from './trackingStore';
@@ -245,7 +245,7 @@ export class FileStoreReader {
     await Promise.all(
       files.map(async ({ key, path }) => {
         try {
-          const m = parseLatestMetric(key, await fsp.readFile(path));
+          const m = parseLatestMetric(key, await readFileFast(path));
           if (m) out[key] = m;
         } catch (e) {
           if (!isMissing(e)) this.problem(path, `metric '${key}' skipped: ${errText(e)}`);
@@ -319,7 +319,7 @@ export class FileStoreReader {
     if (!isSafeKey(key)) throw new StoreError('INVALID_PARAMETER_VALUE', `Invalid metric name: '${key}'`, file);
     let buf: Buffer;
     try {
-      buf = await fsp.readFile(file);
+      buf = await readFileFast(file);
     } catch (e) {
       if (isMissing(e)) return [];
       throw new StoreError('INTERNAL_ERROR', `cannot read ${file}: ${errText(e)}`, file);

@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFile as readFileCb } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -6,9 +6,23 @@ import { join } from 'node:path';
  * because MLflow creates folders lazily and a Python writer may be half-way through a run.
  */
 
+/**
+ * fs.readFile with a callback, promisified: fs.promises.readFile costs about 2.5x more per small
+ * file (it opens a FileHandle and stats and reads through separate promise round trips), which
+ * dominates listing an experiment of thousands of runs with dozens of files each.
+ */
+export function readFileFast(path: string): Promise<Buffer>;
+export function readFileFast(path: string, encoding: 'utf8'): Promise<string>;
+export function readFileFast(path: string, encoding?: 'utf8'): Promise<Buffer | string> {
+  return new Promise((resolve, reject) => {
+    if (encoding) readFileCb(path, encoding, (e, data) => (e ? reject(e) : resolve(data)));
+    else readFileCb(path, (e, data) => (e ? reject(e) : resolve(data)));
+  });
+}
+
 export async function readTextIfExists(path: string): Promise<string | undefined> {
   try {
-    return await fsp.readFile(path, 'utf8');
+    return await readFileFast(path, 'utf8');
   } catch (e) {
     if (isMissing(e)) return undefined;
     throw e;
@@ -46,7 +60,7 @@ export async function readKeyValueTree(
         const key = prefix ? `${prefix}/${d.name}` : d.name;
         if (d.isDirectory()) return walk(p, key);
         try {
-          out[key] = await fsp.readFile(p, 'utf8');
+          out[key] = await readFileFast(p, 'utf8');
         } catch (e) {
           if (!isMissing(e)) onError(p, e);
         }
