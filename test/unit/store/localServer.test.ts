@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -22,6 +22,9 @@ const ws = mkdtempSync(join(tmpdir(), 'mlwb-local-'));
 const dbUri = `sqlite:///${join(ws, 'mlflow.db')}`;
 let store: LocalServerStore | undefined;
 const log: string[] = [];
+// A real Python without site-packages: mlflow cannot be imported, whatever the machine has installed.
+const noMlflow = join(ws, 'python-no-mlflow');
+writeFileSync(noMlflow, `#!/bin/sh\nexec python3 -S "$@"\n`, { mode: 0o755 });
 
 function alive(pid: number): boolean {
   try {
@@ -94,9 +97,9 @@ print(json.dumps({"run_id": r.info.run_id, "artifact_uri": r.info.artifact_uri})
   });
 
   test('no mlflow in the given Python: a message that says how to fix it', () => {
-    assert.throws(() => checkMlflowPython('/usr/bin/python3', { PATH: process.env.PATH, PYTHONPATH: '', PYTHONNOUSERSITE: '1' }), (e: unknown) => {
+    assert.throws(() => checkMlflowPython(noMlflow, { PATH: process.env.PATH }), (e: unknown) => {
       assert.ok(isStoreError(e, 'UNSUPPORTED_STORE'));
-      assert.equal(e.message, 'mlflow is not installed for /usr/bin/python3: run `/usr/bin/python3 -m pip install mlflow` or set mlflow.pythonPath');
+      assert.equal(e.message, `mlflow is not installed for ${noMlflow}: run \`${noMlflow} -m pip install mlflow\` or set mlflow.pythonPath`);
       return true;
     });
     assert.throws(() => checkMlflowPython('/no/such/python'), /Python \/no\/such\/python not found/);
@@ -115,12 +118,12 @@ describe('mlwb and openStore on database URIs', () => {
 
   test('mlwb on sqlite:/// with a Python without mlflow: exit 1 and the fix on stderr', async () => {
     const err: string[] = [];
-    const code = await main(['runs', '--store', dbUri, '--python', '/usr/bin/python3'], { out: () => undefined, err: (s) => err.push(s), env: { PATH: process.env.PATH, PYTHONNOUSERSITE: '1' }, cwd: ws });
+    const code = await main(['runs', '--store', dbUri, '--python', noMlflow], { out: () => undefined, err: (s) => err.push(s), env: { PATH: process.env.PATH }, cwd: ws });
     if ((await import('../../../extension/core/store/sqliteReader')).directSqliteAvailable()) {
       assert.equal(code, 0, 'read directly where node:sqlite exists');
     } else {
       assert.equal(code, 1);
-      assert.match(err.join('\n'), /mlwb: mlflow is not installed for \/usr\/bin\/python3: run `\/usr\/bin\/python3 -m pip install mlflow` or set mlflow.pythonPath/);
+      assert.ok(err.join('\n').includes(`mlwb: mlflow is not installed for ${noMlflow}: run \`${noMlflow} -m pip install mlflow\` or set mlflow.pythonPath`), err.join('\n'));
     }
   });
 
