@@ -140,11 +140,6 @@ function valueGreater(a: number, b: number): boolean {
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 
-/** Bytes a finite decimal float can be written with; anything else (nan, inf, garbage) gets a full parse. */
-function isNumericByte(c: number): boolean {
-  return (c >= DIGIT_0 && c <= DIGIT_9) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
-}
-
 /**
  * Latest value: the point with the greatest (step, timestamp, value), not the last line.
  *
@@ -153,9 +148,12 @@ function isNumericByte(c: number): boolean {
  * `<digits> <value> <digits>` is therefore scanned in one pass without allocating, only positions of
  * the best line are kept, and its value is parsed once at the end. Values are parsed early only on a
  * (step, timestamp) tie; values that are not plainly numeric are parsed on the spot so garbage is
- * still reported. Any other line shape goes through the general splitter with its exact errors.
+ * still reported (bytes outside `0-9 . e E + -`). Any other line shape goes through the general
+ * splitter with its exact errors.
  */
 export function parseLatestMetric(key: string, buf: Uint8Array): Metric | undefined {
+  // No closure may capture these locals: captured variables live in a heap context, and every
+  // access in the per-byte loop would then be a memory load instead of a register.
   const n = buf.length;
   let found = false;
   let bestStep = 0;
@@ -166,7 +164,6 @@ export function parseLatestMetric(key: string, buf: Uint8Array): Metric | undefi
   let bestLineEnd = 0;
   let bestLineNo = 0;
   let bestFields: LineFields | undefined;
-  const f: LineFields = { count: 0, starts: [0, 0, 0, 0, 0, 0], ends: [0, 0, 0, 0, 0, 0] };
   let lineStart = 0;
   let lineNo = 0;
   while (lineStart < n) {
@@ -179,20 +176,26 @@ export function parseLatestMetric(key: string, buf: Uint8Array): Metric | undefi
     let plain = true;
     let canonical = false;
     let contentEnd = 0;
-    // ts
-    while (i < n && buf[i] >= DIGIT_0 && buf[i] <= DIGIT_9) ts = ts * 10 + (buf[i++] - DIGIT_0);
+    let c = 0;
+    while (i < n && (c = buf[i]) >= DIGIT_0 && c <= DIGIT_9) {
+      ts = ts * 10 + (c - DIGIT_0);
+      i++;
+    }
     if (i > lineStart && i < n && buf[i] === SPACE) {
       valueStart = ++i;
       while (i < n) {
-        const c = buf[i];
+        c = buf[i];
         if (c === SPACE || c === NL || c === CR || c === TAB) break;
-        if (!isNumericByte(c)) plain = false;
+        if (!((c >= DIGIT_0 && c <= DIGIT_9) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d)) plain = false;
         i++;
       }
       valueEnd = i;
       if (valueEnd > valueStart && i < n && buf[i] === SPACE) {
         const stepStart = ++i;
-        while (i < n && buf[i] >= DIGIT_0 && buf[i] <= DIGIT_9) step = step * 10 + (buf[i++] - DIGIT_0);
+        while (i < n && (c = buf[i]) >= DIGIT_0 && c <= DIGIT_9) {
+          step = step * 10 + (c - DIGIT_0);
+          i++;
+        }
         if (i > stepStart) {
           contentEnd = i;
           if (i < n && buf[i] === CR) i++;
@@ -201,81 +204,73 @@ export function parseLatestMetric(key: string, buf: Uint8Array): Metric | undefi
       }
     }
     let lineEnd: number;
+    let fields: LineFields | undefined;
     if (canonical) {
       lineEnd = i;
-      if (!plain) valueOf(buf, { count: 3, starts: [0, valueStart, 0], ends: [0, valueEnd, 0] }, lineNo);
-      if (!found || step > bestStep || (step === bestStep && ts > bestTs)) {
-        found = true;
-        bestStep = step;
-        bestTs = ts;
-        bestValueParsed = false;
+      if (!plain) valueOf(buf, valueFields(valueStart, valueEnd), lineNo);
+    } else {
+      // Anything unusual (2 or 5 fields, signs, tabs, blank lines, errors): the general splitter.
+      lineEnd = buf.indexOf(NL, lineStart);
+      if (lineEnd === -1) lineEnd = n;
+      contentEnd = lineEnd > lineStart && buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+      fields = generalLine(buf, lineStart, contentEnd, lineNo);
+      if (!fields) {
+        lineStart = lineEnd + 1;
+        continue;
+      }
+      ts = parseIntBytes(buf, fields.starts[0], fields.ends[0]);
+      step = fields.count >= 3 ? parseIntBytes(buf, fields.starts[2], fields.ends[2]) : 0;
+    }
+    if (!found || step > bestStep || (step === bestStep && ts > bestTs)) {
+      found = true;
+      bestStep = step;
+      bestTs = ts;
+      bestValueParsed = false;
+      bestLineStart = lineStart;
+      bestLineEnd = contentEnd;
+      bestLineNo = lineNo;
+      bestFields = fields;
+    } else if (step === bestStep && ts === bestTs) {
+      const v = valueOf(buf, fields ?? valueFields(valueStart, valueEnd), lineNo);
+      if (!bestValueParsed) {
+        bestValue = valueOf(buf, bestFields ?? splitLine(buf, bestLineStart, bestLineEnd), bestLineNo);
+        bestValueParsed = true;
+      }
+      if (valueGreater(v, bestValue)) {
+        bestValue = v;
         bestLineStart = lineStart;
         bestLineEnd = contentEnd;
         bestLineNo = lineNo;
-        bestFields = undefined;
-      } else if (step === bestStep && ts === bestTs) {
-        const v = valueOf(buf, { count: 3, starts: [0, valueStart, 0], ends: [0, valueEnd, 0] }, lineNo);
-        if (!bestValueParsed) {
-          bestValue = bestValueOf();
-          bestValueParsed = true;
-        }
-        if (valueGreater(v, bestValue)) {
-          bestValue = v;
-          bestLineStart = lineStart;
-          bestLineEnd = contentEnd;
-          bestLineNo = lineNo;
-          bestFields = undefined;
-        }
+        bestFields = fields;
       }
-    } else {
-      // Anything unusual (2 or 5 fields, signs, tabs, blank lines, errors): the general path.
-      let e = buf.indexOf(NL, lineStart);
-      if (e === -1) e = n;
-      lineEnd = e;
-      contentEnd = e;
-      if (contentEnd > lineStart && buf[contentEnd - 1] === CR) contentEnd--;
-      forEachLine(buf.subarray(lineStart, contentEnd), (lts, lstep, b, lf) => {
-        const shifted: LineFields = { count: lf.count, starts: lf.starts.map((x) => x + lineStart), ends: lf.ends.map((x) => x + lineStart) };
-        if (!found || lstep > bestStep || (lstep === bestStep && lts > bestTs)) {
-          found = true;
-          bestStep = lstep;
-          bestTs = lts;
-          bestValue = valueOf(buf, shifted, lineNo);
-          bestValueParsed = true;
-          bestLineStart = lineStart;
-          bestLineEnd = contentEnd;
-          bestLineNo = lineNo;
-          bestFields = shifted;
-        } else if (lstep === bestStep && lts === bestTs) {
-          const v = valueOf(buf, shifted, lineNo);
-          if (!bestValueParsed) {
-            bestValue = bestValueOf();
-            bestValueParsed = true;
-          }
-          if (valueGreater(v, bestValue)) {
-            bestValue = v;
-            bestLineStart = lineStart;
-            bestLineEnd = contentEnd;
-            bestLineNo = lineNo;
-            bestFields = shifted;
-          }
-        }
-        void b;
-      }, lineNo - 1);
     }
     lineStart = lineEnd + 1;
   }
   if (!found) return undefined;
-  if (!bestFields) {
-    splitFields(buf, bestLineStart, bestLineEnd, f);
-    bestFields = f;
-  }
-  const value = bestValueParsed ? bestValue : valueOf(buf, bestFields, bestLineNo);
-  return toMetric(key, bestTs, value, bestStep, buf, bestFields);
+  const f = bestFields ?? splitLine(buf, bestLineStart, bestLineEnd);
+  return toMetric(key, bestTs, bestValueParsed ? bestValue : valueOf(buf, f, bestLineNo), bestStep, buf, f);
+}
 
-  function bestValueOf(): number {
-    if (bestFields) return valueOf(buf, bestFields, bestLineNo);
-    splitFields(buf, bestLineStart, bestLineEnd, f);
-    return valueOf(buf, f, bestLineNo);
-  }
+function valueFields(start: number, end: number): LineFields {
+  return { count: 3, starts: [0, start, 0], ends: [0, end, 0] };
+}
+
+function splitLine(buf: Uint8Array, start: number, end: number): LineFields {
+  const f: LineFields = { count: 0, starts: [0, 0, 0, 0, 0, 0], ends: [0, 0, 0, 0, 0, 0] };
+  splitFields(buf, start, end, f);
+  return f;
+}
+
+/** One line through the general splitter and its checks (field count, integer timestamp and step), with
+ * positions relative to `buf`; undefined for a blank line. */
+function generalLine(buf: Uint8Array, start: number, end: number, lineNo: number): LineFields | undefined {
+  let out: LineFields | undefined;
+  forEachLine(
+    buf.subarray(start, end),
+    (_ts, _step, _b, lf) => {
+      out = { count: lf.count, starts: lf.starts.map((x) => x + start), ends: lf.ends.map((x) => x + start) };
+    },
+    lineNo - 1,
+  );
+  return out;
 }

@@ -17,6 +17,7 @@ import type {
 import { TAG } from '../model/entities';
 import { StoreError, type ProblemSink } from './errors';
 import { isMissing, listDirIfExists, listKeyFiles, mapLimit, readFileFast, readKeyValueTree, readTextIfExists } from './fileTree';
+import { StatCache } from './statCache';
 import { listLocalArtifacts, localArtifactRoot, readLocalArtifact } from './localArtifacts';
 import { sortRegisteredModels, sortModelVersions, applyRunSearch, applyExperimentSearch, applyModelSearch, applyVersionSearch } from './searchLocal';
 import type { SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions } from './trackingStore';
@@ -50,6 +51,8 @@ export class FileStoreReader {
   protected readonly onProblem: ProblemSink;
   /** run id -> experiment folder; run folders never move, so this stays valid until a delete. */
   private readonly runLocation = new Map<string, string>();
+  /** Parsed run files (meta.yaml, params, tags, latest metrics), reused while a file's stat is unchanged. */
+  private readonly statCache = new StatCache();
 
   constructor(
     readonly root: string,
@@ -183,24 +186,29 @@ export class FileStoreReader {
 
   protected async readRunInfo(runPath: string, runId: string, experimentId: string): Promise<RunInfo | undefined> {
     const metaPath = join(runPath, 'meta.yaml');
-    let text: string | undefined;
+    let parsed: { meta?: unknown; error?: string };
     try {
-      text = await readTextIfExists(metaPath);
+      // The parsed document is shared through the cache and only read here.
+      parsed = await this.statCache.get(metaPath, 'yaml', (buf) => {
+        try {
+          return { meta: parseMlflowYaml(buf.toString('utf8')) };
+        } catch (e) {
+          return { error: errText(e) };
+        }
+      });
     } catch (e) {
-      this.problem(metaPath, `cannot read run metadata: ${errText(e)}`);
+      if (isMissing(e)) {
+        this.problem(runPath, 'run folder has no meta.yaml (half-written or not a run); skipped');
+      } else {
+        this.problem(metaPath, `cannot read run metadata: ${errText(e)}`);
+      }
       return undefined;
     }
-    if (text === undefined) {
-      this.problem(runPath, 'run folder has no meta.yaml (half-written or not a run); skipped');
+    if (parsed.error !== undefined) {
+      this.problem(metaPath, `invalid YAML: ${parsed.error}`);
       return undefined;
     }
-    let meta: unknown;
-    try {
-      meta = parseMlflowYaml(text);
-    } catch (e) {
-      this.problem(metaPath, `invalid YAML: ${errText(e)}`);
-      return undefined;
-    }
+    const meta = parsed.meta;
     if (!isRecord(meta)) {
       this.problem(metaPath, 'run meta.yaml is empty or not a mapping; skipped');
       return undefined;
@@ -231,9 +239,10 @@ export class FileStoreReader {
 
   protected async readRunData(runPath: string): Promise<Run['data']> {
     const report = (p: string, e: unknown) => this.problem(p, `cannot read: ${errText(e)}`);
+    const read = (p: string) => this.statCache.text(p);
     const [params, tags, metrics] = await Promise.all([
-      readKeyValueTree(join(runPath, 'params'), report),
-      readKeyValueTree(join(runPath, 'tags'), report),
+      readKeyValueTree(join(runPath, 'params'), report, read),
+      readKeyValueTree(join(runPath, 'tags'), report, read),
       this.readLatestMetrics(join(runPath, 'metrics')),
     ]);
     return { params, tags, metrics };
@@ -245,7 +254,7 @@ export class FileStoreReader {
     await Promise.all(
       files.map(async ({ key, path }) => {
         try {
-          const m = parseLatestMetric(key, await readFileFast(path));
+          const m = await this.latestMetric(key, path);
           if (m) out[key] = m;
         } catch (e) {
           if (!isMissing(e)) this.problem(path, `metric '${key}' skipped: ${errText(e)}`);
@@ -253,6 +262,15 @@ export class FileStoreReader {
       }),
     );
     return out;
+  }
+
+  /** The latest point of one metric file; a frozen copy is cached, callers get their own object. */
+  protected async latestMetric(key: string, path: string): Promise<Metric | undefined> {
+    const m = await this.statCache.get(path, `latest:${key}`, (buf) => {
+      const latest = parseLatestMetric(key, buf);
+      return latest && Object.freeze(latest);
+    });
+    return m && { ...m };
   }
 
   protected async readRun(runPath: string, runId: string, experimentId: string): Promise<Run | undefined> {

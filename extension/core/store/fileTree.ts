@@ -1,4 +1,4 @@
-import { promises as fsp, readFile as readFileCb } from 'node:fs';
+import { promises as fsp, readFile as readFileCb, stat as statCb, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -18,6 +18,11 @@ export function readFileFast(path: string, encoding?: 'utf8'): Promise<Buffer | 
     if (encoding) readFileCb(path, encoding, (e, data) => (e ? reject(e) : resolve(data)));
     else readFileCb(path, (e, data) => (e ? reject(e) : resolve(data)));
   });
+}
+
+/** fs.stat with a callback, promisified, for the same reason as readFileFast. */
+export function statFast(path: string): Promise<Stats> {
+  return new Promise((resolve, reject) => statCb(path, (e, st) => (e ? reject(e) : resolve(st))));
 }
 
 export async function readTextIfExists(path: string): Promise<string | undefined> {
@@ -50,6 +55,7 @@ export function isMissing(e: unknown): boolean {
 export async function readKeyValueTree(
   dir: string,
   onError: (path: string, e: unknown) => void,
+  read: (path: string) => Promise<string> = (p) => readFileFast(p, 'utf8'),
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   async function walk(abs: string, prefix: string): Promise<void> {
@@ -60,7 +66,7 @@ export async function readKeyValueTree(
         const key = prefix ? `${prefix}/${d.name}` : d.name;
         if (d.isDirectory()) return walk(p, key);
         try {
-          out[key] = await readFileFast(p, 'utf8');
+          out[key] = await read(p);
         } catch (e) {
           if (!isMissing(e)) onError(p, e);
         }
