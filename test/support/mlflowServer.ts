@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import * as http from 'node:http';
-import { freePort } from '../../extension/core/store/localServer';
+import { freePort, healthy } from '../../extension/core/store/localServer';
 import { mlflowEnv, mlflowPython } from './python';
 
 /**
@@ -12,17 +11,6 @@ export interface TestServer {
   port: number;
   output(): string;
   stop(): Promise<void>;
-}
-
-function health(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get(`${url}/health`, { timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
 }
 
 export async function startMlflowServer(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<TestServer> {
@@ -59,7 +47,7 @@ export async function startMlflowServer(args: string[], env: Record<string, stri
     kill('SIGKILL');
   };
   const deadline = Date.now() + 90_000;
-  while (!(await health(url))) {
+  while (!(await healthy(url))) {
     if (exited || Date.now() > deadline) {
       await stop();
       throw new Error(`mlflow server ${args.join(' ')} did not start:\n${out}`);

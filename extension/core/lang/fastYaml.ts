@@ -356,32 +356,6 @@ class FastParser {
     return { node, end: k + 1, lastLine: li };
   }
 
-  private quoted(c: number, lineEnd: number): { node: Scalar; end: number } {
-    const q = this.text[c];
-    let k = c + 1;
-    let value = '';
-    for (;;) {
-      if (k >= lineEnd) giveUp();
-      const ch = this.text[k];
-      if (q === '"' && ch === '\\') giveUp();
-      if (ch === q) {
-        if (q === "'" && this.text[k + 1] === "'") {
-          value += "'";
-          k += 2;
-          continue;
-        }
-        break;
-      }
-      value += ch;
-      k++;
-    }
-    const node = new Scalar(value);
-    node.type = q === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
-    (node as Scalar & { source: string }).source = value;
-    node.range = [c, k + 1, k + 1];
-    return { node, end: k + 1 };
-  }
-
   /** A single-line flow collection starting at c. */
   private flow(c: number, lineEnd: number): { node: Node; end: number } {
     const open = this.text[c];
@@ -435,7 +409,12 @@ class FastParser {
   private flowScalarOrCollection(k: number, lineEnd: number): { node: Node; end: number } {
     const ch = this.text[k];
     if (ch === '{' || ch === '[') return this.flow(k, lineEnd);
-    if (ch === '"' || ch === "'") return this.quoted(k, lineEnd);
+    if (ch === '"' || ch === "'") {
+      // Inside a flow collection a quoted scalar must close on its line (no parent indent admits more).
+      const r = this.quotedLines(k, Infinity);
+      r.node.range = [k, r.end, r.end];
+      return r;
+    }
     if ('&*!?@`%,]}#|>:-'.includes(ch)) giveUp();
     let e = k;
     for (; e < lineEnd; e++) {

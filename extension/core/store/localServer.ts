@@ -92,7 +92,8 @@ export function checkMlflowPython(python: string, env?: NodeJS.ProcessEnv): stri
   return r.stdout.trim();
 }
 
-function healthy(url: string): Promise<boolean> {
+/** True when an MLflow server answers `/health` at url within 2 s. */
+export function healthy(url: string): Promise<boolean> {
   return new Promise((resolve) => {
     const req = http.get(`${url}/health`, { timeout: 2000 }, (res) => {
       res.resume();
