@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { pyFloatRepr } from '../../../extension/core/format/pyFloat';
 import { dumpPyYaml, type YamlValue } from '../../../extension/core/format/pyYaml';
 import { mlflowEnv, mlflowPython } from '../../support/python';
+import { mulberry32 } from '../../support/prng';
 
 /** Runs Python once over a JSON list on stdin; returns its JSON list from stdout. */
 function pythonMap(code: string, input: unknown): unknown[] {
@@ -12,17 +13,7 @@ function pythonMap(code: string, input: unknown): unknown[] {
   return JSON.parse(r.stdout) as unknown[];
 }
 
-/** Deterministic PRNG so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const FIXED_STRINGS = [
   'v1', 'latest', 'NULL', '1', '-1', '0_1', 'é_x', '_', '__', '--', 'x'.repeat(128),

@@ -1,15 +1,5 @@
 /** Deterministic mutations of real files, shared by the fuzz and parser-equivalence tests. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+export { mulberry32 } from '../../support/prng';
 export const SNIPPETS = ['{', '}', ':', ': ', '- ', '"', "'", '\n', '  ', '\t', '{x}', '{{', '}}', 'type: ', 'default: ', '[', ']', '#', ',', '&a ', '*a', '!!str ', '|\n', '>\n', 'entry_points:\n', 'parameters:\n', 'command: "e {a}"\n', '\r\n', '\\', '\u00e9', '\ud83d\ude00', '---\n', '? ', '%YAML 1.1\n', 'python_env: x.yaml\n', "'[{\"type\": \"double\"}]'", 'null', '~', '0.10', 'yes'];
 
 export function mutate(text: string, rnd: () => number): string {
