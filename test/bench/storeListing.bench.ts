@@ -379,7 +379,8 @@ export default async function storeListing(): Promise<Record<string, unknown>> {
       checked_runs: samples.length,
     },
     listing_all_runs: {
-      ours_file_store: { ...strip(oursFileList), python_over_ours: fileRatio },
+      // Warm repetitions reuse files whose stat is unchanged (StatCache); cold_ms is the uncached first listing.
+      ours_file_store: { ...strip(oursFileList), python_over_ours: fileRatio, python_cold_over_ours_cold: ratio(pyList.cold_ms, oursFileList.cold_ms) },
       python_search_runs_file_store: pyList,
       mlflow_server_sqlite_rest: { ...strip(serverList), pages_of: PAGE, server_startup_ms: round(server.startupMs), python_over_this: ratio(pyList.median_ms, serverList.median_ms) },
       ours_direct_sqlite: { ...strip(sq.listing), open_ms: round(sq.openMs), python_over_this: ratio(pyList.median_ms, sq.listing.median_ms), server_over_this: ratio(serverList.median_ms, sq.listing.median_ms) },
@@ -392,7 +393,11 @@ export default async function storeListing(): Promise<Record<string, unknown>> {
       ours_direct_sqlite: { ...strip(sq.history), python_over_this: ratio(pyHist.median_ms, sq.history.median_ms), server_over_this: ratio(serverHist.median_ms, sq.history.median_ms) },
     },
     goals: [
-      { goal: 'file-store listing >= 20x faster than mlflow.search_runs', measured: `${fileRatio}x`, met: fileRatio >= 20 },
+      {
+        goal: 'file-store listing >= 20x faster than mlflow.search_runs',
+        measured: `${fileRatio}x warm (medians); first uncached listing ${ratio(pyList.cold_ms, oursFileList.cold_ms)}x`,
+        met: fileRatio >= 20,
+      },
       {
         goal: 'SQLite listing faster than server round trip',
         measured: `${sq.listing.median_ms} ms direct vs ${serverList.median_ms} ms through mlflow server`,

@@ -195,8 +195,10 @@ export class SqliteReader implements TrackingReader, RegistryReader {
 
   async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
     await this.getRun(runId);
-    // MLflow's SQL store returns history ordered by timestamp, step, value.
-    return this.query('select value, is_nan, timestamp, step from metrics where run_uuid = ? and key = ? order by timestamp, step, value', runId, key).map((m) => ({
+    // MLflow's SQL store returns history ordered by timestamp, step, value. `+key` keeps SQLite from
+    // walking the primary-key index on key (every run's points of that metric: 10M rows in a
+    // 10,000-run store, about a second per call) instead of the run_uuid index: mlflow never runs ANALYZE.
+    return this.query('select value, is_nan, timestamp, step from metrics where run_uuid = ? and +key = ? order by timestamp, step, value', runId, key).map((m) => ({
       key,
       value: metricValue(m.value, m.is_nan),
       timestamp: num(m.timestamp) ?? 0,
