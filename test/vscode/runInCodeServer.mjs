@@ -3,7 +3,8 @@
 // extension) and then drives the workbench through Chromium like a person. Prints `PASS name` /
 // `FAIL name: reason` per case and a final `vscode: N passed, N failed`; exits 1 on any failure.
 // Screenshots land in test-results/vscode/. Expects out/mlflow-workbench.vsix (packages it if missing).
-// Env: MLWB_KEEP_TMP=1 keeps the temp workspace; MLWB_SKIP_RESTRICTED=1 skips the Restricted Mode pass.
+// Env: MLWB_KEEP_TMP=1 keeps the temp workspace; MLWB_SKIP_RESTRICTED=1 skips the Restricted Mode pass;
+// MLWB_SKIP_SQLITE=1 skips the pass on a workspace holding mlflow.db.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,7 @@ async function waitForResults(path, what, isAlive) {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected, browser, flows }) {
+async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected, browser, flows, mode, store }) {
   const userDataDir = join(tmp, `user-data-${name}`);
   writeUserSettings(userDataDir, {
     'workbench.startupEditor': 'none',
@@ -65,7 +66,8 @@ async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected,
       MLWB_TEST_SUITE: join(repo, 'out', 'vscode-suite', 'index.js'),
       MLWB_TEST_RESULTS: resultsFile,
       MLWB_TEST_EXPECTED: expected,
-      MLWB_TEST_MODE: trusted ? 'trusted' : 'restricted',
+      MLWB_TEST_MODE: mode ?? (trusted ? 'trusted' : 'restricted'),
+      MLWB_TEST_STORE: store ?? 'file',
     },
   });
   cleanups.push(cs.stop);
@@ -80,11 +82,11 @@ async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected,
     for (const r of suite.results) record(`${name === 'trusted' ? '' : `${name}: `}${r.name}`, r.ok, r.error);
     for (const flow of flows) {
       try {
-        await flow.fn(page, { workspace, expected: JSON.parse(readFileSync(expected, 'utf8')), shot: (n) => page.screenshot({ path: join(shots, `${n}.png`) }) });
-        record(`ui: ${flow.name}`, true);
+        await flow.fn(page, { workspace, expected: JSON.parse(readFileSync(expected, 'utf8')), shot: (n) => page.screenshot({ path: join(shots, `${name === 'trusted' ? '' : `${name}-`}${n}.png`) }) });
+        record(`ui: ${name === 'trusted' ? '' : `${name}: `}${flow.name}`, true);
       } catch (e) {
-        await page.screenshot({ path: join(shots, `FAILED-${flow.name.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
-        record(`ui: ${flow.name}`, false, e instanceof Error ? e.message : e);
+        await page.screenshot({ path: join(shots, `FAILED-${name}-${flow.name.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+        record(`ui: ${name === 'trusted' ? '' : `${name}: `}${flow.name}`, false, e instanceof Error ? e.message : e);
       }
     }
     phase(`${name}: flows done`);
@@ -105,8 +107,9 @@ async function main() {
   if (!process.env.MLWB_KEEP_TMP) cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
   phase('suite and runner built');
   const extensionsDir = join(tmp, 'extensions');
-  const [{ workspace, expected }] = await Promise.all([
+  const [{ workspace, expected }, sqlite] = await Promise.all([
     prepareWorkspace(join(tmp, 'fixture')),
+    process.env.MLWB_SKIP_SQLITE ? undefined : prepareWorkspace(join(tmp, 'fixture-sqlite'), 'sqlite'),
     installExtensions(extensionsDir, [join(repo, 'out', 'mlflow-workbench.vsix'), runnerVsix]),
   ]);
   phase('workspace written by mlflow, extensions installed');
@@ -114,6 +117,8 @@ async function main() {
   cleanups.push(() => browser.close());
   await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: userFlows });
   if (!process.env.MLWB_SKIP_RESTRICTED) await runPass({ tmp, name: 'restricted', trusted: false, extensionsDir, workspace, expected, browser, flows: restrictedFlows });
+  // MLflow's default store: the same store cases and the views flow on a workspace holding mlflow.db.
+  if (sqlite) await runPass({ tmp, name: 'sqlite', trusted: true, extensionsDir, workspace: sqlite.workspace, expected: sqlite.expected, browser, flows: userFlows.slice(0, 1), mode: 'stores', store: 'sqlite' });
 }
 
 async function cleanup() {

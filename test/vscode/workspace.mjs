@@ -38,14 +38,14 @@ signature:
   outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1]}}]'
 `;
 
-/** Writes OUT/workspace and OUT/expected.json; resolves to their paths. */
-export async function prepareWorkspace(out) {
+/** Writes OUT/workspace (a file store, or with backend 'sqlite' an mlflow.db) and OUT/expected.json; resolves to their paths. */
+export async function prepareWorkspace(out, backend = 'file') {
   mkdirSync(out, { recursive: true });
   const env = { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet' };
   delete env.MLFLOW_TRACKING_URI;
   const script = join(repo, 'test', 'fixtures', 'make_fixture_store.py');
   const { code, stderr } = await new Promise((resolve, reject) => {
-    const p = spawn(mlflowPython(), [script, out], { cwd: out, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn(mlflowPython(), [script, out, backend], { cwd: out, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (d) => (err += d));
     p.on('error', reject);

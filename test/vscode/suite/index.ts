@@ -8,7 +8,9 @@ import { restrictedCases, storeCases } from './storeCases';
  * fail); the code-server runner extension calls the same function. Env:
  *   MLWB_TEST_EXPECTED  expected.json written by make_fixture_store.py for the open workspace
  *   MLWB_TEST_RESULTS   where to write {passed, failed, results:[{name, ok, error}]}
- *   MLWB_TEST_MODE      "restricted" for the Restricted Mode cases, else the full suite
+ *   MLWB_TEST_MODE      "restricted" for the Restricted Mode cases, "stores" for the store cases
+ *                       only, else the full suite
+ *   MLWB_TEST_STORE     "sqlite" when the workspace holds mlflow.db instead of mlruns/
  */
 export async function run(): Promise<void> {
   const lines: string[] = [];
@@ -18,7 +20,8 @@ export async function run(): Promise<void> {
   };
   let cases: TestCase[];
   try {
-    cases = process.env.MLWB_TEST_MODE === 'restricted' ? restrictedCases() : [...storeCases(), ...languageCases()];
+    const mode = process.env.MLWB_TEST_MODE;
+    cases = mode === 'restricted' ? restrictedCases() : mode === 'stores' ? storeCases() : [...storeCases(), ...languageCases()];
   } catch (e) {
     cases = [{ name: 'suite setup', fn: () => Promise.reject(e) }];
   }

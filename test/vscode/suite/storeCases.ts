@@ -63,16 +63,27 @@ export function storeCases(): TestCase[] {
         assert.equal(ext?.isActive, true);
       },
     },
-    {
-      name: 'store URI resolves to the workspace mlruns/',
-      fn: async () => {
-        const a = await activatedApi();
-        const uri = a.getStoreUri();
-        assert.ok(uri, 'no store URI resolved');
-        const want = vscode.Uri.file(join(workspaceRoot(), 'mlruns'));
-        assert.equal(vscode.Uri.parse(uri).fsPath, want.fsPath, `store URI ${uri} is not the fixture's mlruns/`);
-      },
-    },
+    process.env.MLWB_TEST_STORE === 'sqlite'
+      ? {
+          name: 'store URI resolves to the workspace mlflow.db (no server started by the user)',
+          fn: async () => {
+            const a = await activatedApi();
+            const uri = a.getStoreUri();
+            assert.ok(uri, 'no store URI resolved');
+            assert.ok(uri.startsWith('sqlite:///'), `store URI ${uri} is not a sqlite URI`);
+            assert.equal(uri.slice('sqlite:///'.length).replace(/^\/+/, '/'), join(workspaceRoot(), 'mlflow.db'));
+          },
+        }
+      : {
+          name: 'store URI resolves to the workspace mlruns/',
+          fn: async () => {
+            const a = await activatedApi();
+            const uri = a.getStoreUri();
+            assert.ok(uri, 'no store URI resolved');
+            const want = vscode.Uri.file(join(workspaceRoot(), 'mlruns'));
+            assert.equal(vscode.Uri.parse(uri).fsPath, want.fsPath, `store URI ${uri} is not the fixture's mlruns/`);
+          },
+        },
     {
       name: 'Experiments tree lists exactly the active experiments',
       fn: async () => {
