@@ -17,6 +17,51 @@ function schema() {
   return schemaDoc.schema;
 }
 
+/**
+ * The `yaml` package marks each node with an own symbol property set by Object.defineProperty in
+ * its constructors, which is a tenth of the analysis time on large files. Our nodes inherit the
+ * same mark (and the collections' schema) from a prototype instead: the `isMap`/`isScalar`/… guards
+ * and the node methods behave the same.
+ */
+function markedProto<T extends object>(proto: T, sample: object, extra: PropertyDescriptorMap = {}): T {
+  const sym = Object.getOwnPropertySymbols(sample)[0];
+  return Object.create(proto, { [sym]: { value: (sample as Record<symbol, unknown>)[sym] }, ...extra }) as T;
+}
+let protos: { scalar: Scalar; pair: Pair; map: YAMLMap; seq: YAMLSeq } | undefined;
+function nodeProtos() {
+  if (!protos) {
+    const withSchema = { schema: { value: schema(), writable: true, configurable: true, enumerable: false } };
+    protos = {
+      scalar: markedProto(Scalar.prototype, new Scalar(null)),
+      pair: markedProto(Pair.prototype, new Pair(null)),
+      map: markedProto(YAMLMap.prototype, new YAMLMap(), withSchema),
+      seq: markedProto(YAMLSeq.prototype, new YAMLSeq(), withSchema),
+    };
+  }
+  return protos;
+}
+function newScalar(value: unknown): Scalar {
+  const n = Object.create(nodeProtos().scalar) as Scalar;
+  n.value = value;
+  return n;
+}
+function newPair(key: Node, value: Node): Pair {
+  const n = Object.create(nodeProtos().pair) as Pair;
+  n.key = key;
+  n.value = value;
+  return n;
+}
+function newMap(): YAMLMap {
+  const n = Object.create(nodeProtos().map) as YAMLMap;
+  n.items = [];
+  return n;
+}
+function newSeq(): YAMLSeq {
+  const n = Object.create(nodeProtos().seq) as YAMLSeq;
+  n.items = [];
+  return n;
+}
+
 class GiveUp extends Error {}
 const giveUp = (): never => {
   throw new GiveUp();
@@ -89,7 +134,7 @@ class FastParser {
 
   /** A block mapping whose keys sit at `indent`; the current line holds its first key. */
   private mapping(indent: number, firstKeyCol?: number): YAMLMap {
-    const map = new YAMLMap(schema());
+    const map = newMap();
     let start = -1;
     let end = -1;
     for (;;) {
@@ -129,11 +174,11 @@ class FastParser {
       const next = this.peekContent();
       if (next && next.indent > indent) {
         this.skipEmpty();
-        return new Pair(key, this.blockNode(next.indent));
+        return newPair(key, this.blockNode(next.indent));
       }
       if (next && next.indent === indent && this.isSeqItem(next)) {
         this.skipEmpty();
-        return new Pair(key, this.sequence(indent));
+        return newPair(key, this.sequence(indent));
       }
       // Comment lines after an empty value become part of its extent in the yaml package: not worth mirroring.
       for (let j = this.i; j < this.lines.length && this.lines[j].empty; j++) {
@@ -143,9 +188,9 @@ class FastParser {
       if (c !== line.end) giveUp();
       const nul = this.resolvePlain('', false);
       nul.range = [c, c, c];
-      return new Pair(key, nul);
+      return newPair(key, nul);
     }
-    return new Pair(key, this.inlineValue(c, indent));
+    return newPair(key, this.inlineValue(c, indent));
   }
 
   /** Indented comments after a collection's last item stretch its range in the yaml package in ways not worth mirroring. */
@@ -169,7 +214,7 @@ class FastParser {
   }
 
   private sequence(indent: number): YAMLSeq {
-    const seq = new YAMLSeq(schema());
+    const seq = newSeq();
     let start = -1;
     let end = -1;
     for (;;) {
@@ -350,7 +395,7 @@ class FastParser {
       value += ch;
       k++;
     }
-    const node = new Scalar(value);
+    const node = newScalar(value);
     node.type = q === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
     (node as Scalar & { source: string }).source = value;
     return { node, end: k + 1, lastLine: li };
@@ -360,7 +405,7 @@ class FastParser {
   private flow(c: number, lineEnd: number): { node: Node; end: number } {
     const open = this.text[c];
     const close = open === '{' ? '}' : ']';
-    const coll = open === '{' ? new YAMLMap(schema()) : new YAMLSeq(schema());
+    const coll = open === '{' ? newMap() : newSeq();
     coll.flow = true;
     let k = c + 1;
     const skip = () => {
@@ -386,7 +431,7 @@ class FastParser {
         skip();
         const value = this.flowScalarOrCollection(k, lineEnd);
         k = value.end;
-        (coll as YAMLMap).items.push(new Pair(item.node, value.node));
+        (coll as YAMLMap).items.push(newPair(item.node, value.node));
         skip();
         value.node.range![2] = k;
       } else {
@@ -477,7 +522,7 @@ class FastParser {
     const end = this.lines[lastContent].next;
     if (this.lines[lastContent].end === this.text.length) giveUp();
     this.i = lastContent + 1;
-    const node = new Scalar(value);
+    const node = newScalar(value);
     node.type = style === '|' ? 'BLOCK_LITERAL' : 'BLOCK_FOLDED';
     (node as Scalar & { source: string }).source = value;
     node.range = [c, end, end];
@@ -488,12 +533,12 @@ class FastParser {
     const s = schema();
     const tag = s.tags.find((t) => (t.default === true || (atKey && t.default === 'key')) && t.test?.test(src));
     let node: Scalar;
-    if (!tag) node = new Scalar(src);
+    if (!tag) node = newScalar(src);
     else {
       let failed = false;
       const res = (tag as { resolve: (v: string, onError: (m: string) => void, o: unknown) => unknown }).resolve(src, () => (failed = true), OPTIONS);
       if (failed) giveUp();
-      node = isScalar(res) ? (res as Scalar) : new Scalar(res);
+      node = isScalar(res) ? (res as Scalar) : newScalar(res);
       if (tag.format) node.format = tag.format;
     }
     node.type = 'PLAIN';
