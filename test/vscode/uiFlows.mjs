@@ -1,6 +1,11 @@
 // User flows through the real workbench UI, driven by Chromium as a person would: clicks, keys,
 // and what is visible on screen. Each flow gets (page, { workspace, expected, shot }).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { mlflowPython } from './workspace.mjs';
 
 const ROW = '.monaco-list-row';
 
@@ -64,6 +69,46 @@ export const userFlows = [
     },
   },
 ];
+
+/**
+ * Sets an alias through the Models view's inline action and checks that the real mlflow reads it
+ * back from the store. On a SQLite workspace this is the first write: the extension starts its own
+ * `mlflow server` for it.
+ */
+export const registryEditFlow = {
+  name: 'Models view: set an alias inline; mlflow reads it back from the store',
+  fn: async (page, { workspace, expected, shot }) => {
+    await openMlflowContainer(page);
+    await expandPane(page, 'Models');
+    const models = pane(page, 'Models');
+    const model = expected.registered_models.find((m) => m.versions.some((v) => v.aliases.length === 0));
+    const version = model.versions.find((v) => v.aliases.length === 0).version;
+    await expand(row(models, model.name));
+    const vRow = row(models, `Version ${version}`);
+    await vRow.waitFor({ timeout: 20_000 });
+    await vRow.hover();
+    await vRow.locator('.action-label[aria-label^="Set Alias"]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill('ui-check');
+    await page.keyboard.press('Enter');
+    // A local mlflow server may have to start first (seconds, more on a busy machine).
+    await page.waitForFunction(
+      ({ sel, label }) => [...document.querySelectorAll(sel)].some((r) => r.textContent.includes(label) && r.textContent.includes('@ui-check')),
+      { sel: '.pane .monaco-list-row', label: `Version ${version}` },
+      { timeout: 90_000 },
+    );
+    await shot('08-alias-set-inline');
+    const sqlite = existsSync(join(workspace, 'mlflow.db'));
+    const uri = sqlite ? `sqlite:///${join(workspace, 'mlflow.db')}` : pathToFileURL(join(workspace, 'mlruns')).href;
+    const code = `import sys, mlflow\nc = mlflow.MlflowClient(sys.argv[1])\nprint(c.get_model_version_by_alias(sys.argv[2], 'ui-check').version)`;
+    const got = execFileSync(mlflowPython(), ['-c', code, uri, model.name], {
+      env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', MLFLOW_TRACKING_URI: uri, PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet' },
+      encoding: 'utf8',
+    }).trim();
+    assert.equal(got, String(version), `mlflow reads @ui-check as version ${got}`);
+  },
+};
 
 /** Visible text of the active editor, line by line (Monaco renders spaces as U+00A0). */
 async function editorLines(page) {
