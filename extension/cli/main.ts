@@ -1,5 +1,7 @@
 import { experimentJson, metricJson, registeredModelJson, runJson } from '../core/model/cliJson';
 import type { Experiment, Run } from '../core/model/entities';
+import { resolve } from 'node:path';
+import { downloadArtifacts } from '../core/store/artifactDownload';
 import { isStoreError } from '../core/store/errors';
 import { openStore, type ReadableStore } from '../core/store/openStore';
 import { redactUri, resolveTrackingUri } from '../core/store/trackingUri';
@@ -19,6 +21,8 @@ commands:
        [--filter EXPR] [--order-by EXPR]...              MLflow search filter and order_by (repeatable)
   history --run ID --metric KEY [--store URI] [--json]    full metric history of one run
   models [--store URI] [--json]                           registered models with their versions
+  artifacts --run ID [--path P] [--store URI] [--json]    list a run's artifacts (one level)
+            [--download DIR]                             copy the file or folder (default: all) into DIR
   lint PATH... [--json]                                   check MLproject and MLmodel files
 
 --store takes a tracking URI (file:///abs/mlruns, a plain path to an mlruns folder, sqlite:///mlflow.db,
@@ -50,8 +54,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       runs: ['store', 'json', 'experiment', 'all', 'filter', 'order-by', 'python'],
       history: ['store', 'json', 'run', 'metric', 'python'],
       models: ['store', 'json', 'python'],
+      artifacts: ['store', 'json', 'run', 'path', 'download', 'python'],
     }[command] ?? []);
-    if (!['experiments', 'runs', 'history', 'models'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+    if (!['experiments', 'runs', 'history', 'models', 'artifacts'].includes(command)) throw new UsageError(`unknown command '${command}'`);
     const uri = storeUri(args, io);
     const python = typeof args.options.python === 'string' ? args.options.python : io.env.MLWB_PYTHON || 'python3';
     store = await openStore(uri, { baseDir: io.cwd, env: io.env, python, onProblem: (p) => io.err(`warning: ${p.location}: ${p.message}`) });
@@ -62,6 +67,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await runs(store, args, io);
       case 'history':
         return await history(store, args, io);
+      case 'artifacts':
+        return await artifacts(store, args, io);
       default:
         return await models(store, args, io);
     }
@@ -153,6 +160,22 @@ async function history(store: ReadableStore, args: ParsedArgs, io: CliIo): Promi
   if (points.length === 0 && !(key in run.data.metrics)) throw new Error(`run ${runId} has no metric '${key}'`);
   return print(io, args, points.map(metricJson), () =>
     formatTable(['STEP', 'TIMESTAMP', 'VALUE'], points.map((p) => [String(p.step), String(p.timestamp), String(p.value)])),
+  );
+}
+
+async function artifacts(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {
+  const runId = required(args, 'run');
+  const path = typeof args.options.path === 'string' ? args.options.path : undefined;
+  const dest = args.options.download;
+  if (typeof dest === 'string') {
+    const files = await downloadArtifacts(store, runId, path, resolve(io.cwd, dest));
+    return print(io, args, files, () => files.join('\n'));
+  }
+  if (dest !== undefined) throw new UsageError('--download needs a folder');
+  await store.getRun(runId);
+  const entries = await store.listArtifacts(runId, path);
+  return print(io, args, entries.map((e) => ({ path: e.path, is_dir: e.isDir, file_size: e.fileSize ?? null })), () =>
+    formatTable(['PATH', 'SIZE'], entries.map((e) => [e.isDir ? `${e.path}/` : e.path, e.isDir ? '' : String(e.fileSize ?? '')])),
   );
 }
 

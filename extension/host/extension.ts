@@ -9,6 +9,7 @@ import { registerRegistryActions } from './registryActions';
 import { RUN_DETAILS_VIEW_TYPE, RunPanels } from './runPanel';
 import { createStoreStatusItem } from './statusBar';
 import { pickStore } from './storePicker';
+import { downloadRunArtifacts } from './artifactCommands';
 import { StoreSession } from './storeSession';
 
 /** What activate() returns: used by the extension-host test suite and by other extensions. */
@@ -55,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     vscode.commands.registerCommand('mlflow.copyRunId', async (node?: ExperimentsNode) => {
       if (node?.type === 'run') await vscode.env.clipboard.writeText(node.run.info.runId);
     }),
+    vscode.commands.registerCommand('mlflow.downloadArtifacts', (node?: ExperimentsNode) => (node?.type === 'run' ? downloadRunArtifacts(session, log, node.run) : undefined)),
     vscode.commands.registerCommand('mlflow.copyModelUri', async (node?: ModelsNode) => {
       if (node?.type === 'version') await vscode.env.clipboard.writeText(`models:/${node.version.name}/${node.version.version}`);
     }),
