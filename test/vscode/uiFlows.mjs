@@ -83,6 +83,11 @@ export const registryEditFlow = {
     const models = pane(page, 'Models');
     const model = expected.registered_models.find((m) => m.versions.some((v) => v.aliases.length === 0));
     const version = model.versions.find((v) => v.aliases.length === 0).version;
+    // "Version N" rows repeat across models: keep only this model expanded so the row is unique.
+    for (const other of expected.registered_models.filter((m) => m.name !== model.name)) {
+      const r = row(models, other.name);
+      if ((await r.count()) && (await r.getAttribute('aria-expanded')) === 'true') await r.locator('.monaco-tl-twistie').click();
+    }
     await expand(row(models, model.name));
     const vRow = row(models, `Version ${version}`);
     await vRow.waitFor({ timeout: 20_000 });
