@@ -20,7 +20,8 @@ import { isMissing, listDirIfExists, listKeyFiles, mapLimit, readFileFast, readK
 import { StatCache } from './statCache';
 import { listLocalArtifacts, localArtifactRoot, readLocalArtifact } from './localArtifacts';
 import { sortRegisteredModels, sortModelVersions, applyRunSearch, applyExperimentSearch, applyModelSearch, applyVersionSearch } from './searchLocal';
-import type { SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions } from './trackingStore';
+import type { RunsPage, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions } from './trackingStore';
+import { pageOf } from './paging';
 
 /**
  * Read side of MLflow's legacy `mlruns/` file store, following the layout the Python library writes
@@ -295,6 +296,12 @@ export class FileStoreReader {
       (r): r is Run => !!r && (viewType === 'ALL' || (viewType === 'ACTIVE_ONLY') === (r.info.lifecycleStage === 'active')),
     );
     return applyRunSearch(runs, opts);
+  }
+
+  // FIXME(#8): reads the whole experiment; the lazy reader replaces this.
+  async searchRunsPage(opts: SearchRunsPageOptions): Promise<RunsPage> {
+    const { maxResults, pageToken, ...rest } = opts;
+    return pageOf(await this.searchRuns(rest), { maxResults, pageToken }, this.root);
   }
 
   protected async findRunPath(runId: string): Promise<string> {

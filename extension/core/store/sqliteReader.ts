@@ -3,7 +3,8 @@ import type { Experiment, Metric, ModelVersion, RegisteredModel, Run, RunInfo, R
 import { StoreError } from './errors';
 import { listLocalArtifacts, localArtifactRoot, readLocalArtifact } from './localArtifacts';
 import { applyExperimentSearch, applyModelSearch, applyRunSearch, applyVersionSearch, sortModelVersions, sortRegisteredModels } from './searchLocal';
-import type { RegistryReader, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, TrackingReader } from './trackingStore';
+import type { RegistryReader, RunsPage, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions, TrackingReader } from './trackingStore';
+import { pageOf } from './paging';
 
 /**
  * Reads MLflow's SQLite store (the default since MLflow 3.7) straight from the database file with
@@ -185,6 +186,12 @@ export class SqliteReader implements TrackingReader, RegistryReader {
     const stage = view === 'ALL' ? '' : view === 'ACTIVE_ONLY' ? " and lifecycle_stage = 'active'" : " and lifecycle_stage = 'deleted'";
     const rows = this.query(`select * from runs where experiment_id in (${placeholders(ids.length)})${stage}`, ...ids);
     return applyRunSearch(this.runsFromRows(rows), opts);
+  }
+
+  // FIXME(#8): filters and orders in JS over every run; SQL paging replaces this.
+  async searchRunsPage(opts: SearchRunsPageOptions): Promise<RunsPage> {
+    const { maxResults, pageToken, ...rest } = opts;
+    return pageOf(await this.searchRuns(rest), { maxResults, pageToken }, this.uri);
   }
 
   async getRun(runId: string): Promise<Run> {

@@ -33,6 +33,20 @@ export interface SearchRunsOptions {
   maxResults?: number;
 }
 
+/** One page of a run search, MLflow's `search_runs(max_results, page_token)`. */
+export interface SearchRunsPageOptions extends Omit<SearchRunsOptions, 'maxResults'> {
+  /** Page size, 1..50,000 (MLflow's limits). */
+  maxResults: number;
+  /** The `nextPageToken` of the previous page; none for the first page. */
+  pageToken?: string;
+}
+
+export interface RunsPage {
+  runs: Run[];
+  /** Present only when more runs follow. */
+  nextPageToken?: string;
+}
+
 export interface CreateRunOptions {
   experimentId: string;
   runName?: string;
@@ -68,6 +82,8 @@ export interface TrackingReader {
   getExperiment(experimentId: string): Promise<Experiment>;
   getExperimentByName(name: string): Promise<Experiment | undefined>;
   searchRuns(opts: SearchRunsOptions): Promise<Run[]>;
+  /** One page in MLflow's order, with MLflow's page semantics (same ids, same pages). */
+  searchRunsPage(opts: SearchRunsPageOptions): Promise<RunsPage>;
   getRun(runId: string): Promise<Run>;
   getMetricHistory(runId: string, key: string): Promise<Metric[]>;
   listArtifacts(runId: string, path?: string): Promise<ArtifactEntry[]>;

@@ -8,11 +8,14 @@ import type {
   RegistryStore,
   SearchExperimentsOptions,
   SearchModelsOptions,
+  RunsPage,
   SearchRunsOptions,
+  SearchRunsPageOptions,
   TrackingStore,
   UpdateRunOptions,
 } from '../trackingStore';
 import { splitBatch } from './batchChunks';
+import { checkMaxResults } from '../paging';
 import { MlflowHttpClient, type Params, type RequestContext } from './httpClient';
 import type { RestOptions } from './restOptions';
 import {
@@ -203,6 +206,21 @@ export class RestStore implements TrackingStore, RegistryStore {
       PAGE.runs,
       opts.maxResults,
     );
+  }
+
+  async searchRunsPage(opts: SearchRunsPageOptions): Promise<RunsPage> {
+    checkMaxResults(opts.maxResults, this.http.shown);
+    if (opts.experimentIds.length === 0) return { runs: [] };
+    const r = await this.call<{ runs?: RunJson[]; next_page_token?: string }>('POST', '/runs/search', {
+      experiment_ids: opts.experimentIds,
+      filter: opts.filter || undefined,
+      run_view_type: opts.viewType ?? 'ACTIVE_ONLY',
+      max_results: opts.maxResults,
+      order_by: opts.orderBy,
+      page_token: opts.pageToken || undefined,
+    });
+    const runs = (r.runs ?? []).map(runOf);
+    return r.next_page_token ? { runs, nextPageToken: r.next_page_token } : { runs };
   }
 
   async getRun(runId: string): Promise<Run> {
