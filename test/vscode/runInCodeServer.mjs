@@ -4,7 +4,8 @@
 // `FAIL name: reason` per case and a final `vscode: N passed, N failed`; exits 1 on any failure.
 // Screenshots land in test-results/vscode/. Expects out/mlflow-workbench.vsix (packages it if missing).
 // Env: MLWB_KEEP_TMP=1 keeps the temp workspace; MLWB_SKIP_RESTRICTED=1 skips the Restricted Mode pass;
-// MLWB_SKIP_SQLITE=1 skips the pass on a workspace holding mlflow.db.
+// MLWB_SKIP_SQLITE=1 skips the pass on a workspace holding mlflow.db. MLWB_FLOWS=text runs only the
+// UI flows whose name contains that text (the extension-host suite always runs).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { buildSuite, packageRunner, repo } from './build.mjs';
 import { checkCodeServer, installExtensions, startCodeServer, writeUserSettings } from './codeServer.mjs';
 import { launchBrowser, openWorkbench } from './browser.mjs';
-import { registryEditFlow, restrictedFlows, userFlows } from './uiFlows.mjs';
+import { registryEditFlow, restrictedFlows, runsTableFlow, userFlows } from './uiFlows.mjs';
 import { mlflowPython, prepareWorkspace } from './workspace.mjs';
 
 const SUITE_TIMEOUT_MS = 150_000;
@@ -80,7 +81,8 @@ async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected,
     const suite = await waitForResults(resultsFile, name, () => cs.proc.exitCode === null);
     phase(`${name}: suite done`);
     for (const r of suite.results) record(`${name === 'trusted' ? '' : `${name}: `}${r.name}`, r.ok, r.error);
-    for (const flow of flows) {
+    const only = process.env.MLWB_FLOWS;
+    for (const flow of flows.filter((f) => !only || f.name.includes(only))) {
       try {
         await flow.fn(page, { workspace, expected: JSON.parse(readFileSync(expected, 'utf8')), shot: (n) => page.screenshot({ path: join(shots, `${name === 'trusted' ? '' : `${name}-`}${n}.png`) }) });
         record(`ui: ${name === 'trusted' ? '' : `${name}: `}${flow.name}`, true);
@@ -115,7 +117,7 @@ async function main() {
   phase('workspace written by mlflow, extensions installed');
   const browser = await launchBrowser();
   cleanups.push(() => browser.close());
-  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, registryEditFlow] });
+  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, runsTableFlow, registryEditFlow] });
   if (!process.env.MLWB_SKIP_RESTRICTED) await runPass({ tmp, name: 'restricted', trusted: false, extensionsDir, workspace, expected, browser, flows: restrictedFlows });
   // MLflow's default store: the same store cases and the views flow on a workspace holding mlflow.db.
   if (sqlite) await runPass({ tmp, name: 'sqlite', trusted: true, extensionsDir, workspace: sqlite.workspace, expected: sqlite.expected, browser, flows: [userFlows[0], registryEditFlow], mode: 'stores', store: 'sqlite' });
