@@ -227,14 +227,13 @@ userFlows.push(
   },
 );
 
-/** Picks a colour theme through the command palette, as a person would. */
-async function setColorTheme(page, theme) {
-  await runCommand(page, 'Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(theme);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+/** Light ↔ dark through the command palette, as a person would; returns the webview body's new theme class. */
+async function toggleTheme(page, frame) {
+  const before = await frame.evaluate(() => document.body.className);
+  await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+  await frame.waitForFunction((b) => document.body.className !== b, before, { timeout: 15_000 });
+  await page.waitForTimeout(300);
+  return frame.evaluate(() => (/vscode-(light|dark|high-contrast(-light)?)/.exec(document.body.className) ?? ['?', '?'])[1]);
 }
 
 /**
@@ -296,12 +295,13 @@ export const runsTableFlow = {
     for (let i = 0; i < 3; i++) await frame.locator(`.row[data-index="${i}"] .select input`).click();
     await frame.locator('.count', { hasText: '3 selected' }).waitFor({ timeout: 10_000 });
     assert.equal(await frame.locator('.row.selected').count(), 3);
-    await shot('10-runs-table-dark');
-    await setColorTheme(page, 'Light Modern');
-    await frame.waitForFunction(() => getComputedStyle(document.body).backgroundColor !== 'rgb(31, 31, 31)', undefined, { timeout: 10_000 }).catch(() => undefined);
-    await page.waitForTimeout(500);
-    await shot('11-runs-table-light');
-    await setColorTheme(page, 'Dark Modern');
+    // VS Code sets vscode-light / vscode-dark on the webview's body; the table follows its variables.
+    const first = (/vscode-(light|dark)/.exec(await frame.evaluate(() => document.body.className)) ?? ['', 'theme'])[1];
+    await shot(`10-runs-table-${first}`);
+    const second = await toggleTheme(page, frame);
+    assert.notEqual(second, first);
+    await shot(`11-runs-table-${second}`);
+    await toggleTheme(page, frame);
   },
 };
 
