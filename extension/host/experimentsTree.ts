@@ -3,6 +3,7 @@ import { formatMetricValue, formatTimestamp, nestRuns, runDescription, runLabel 
 import type { Experiment, Run, RunStatus } from '../core/model/entities';
 import { TAG } from '../core/model/entities';
 import { errText } from '../core/store/fileStore';
+import { withStoreCall } from './storeCall';
 import type { StoreSession } from './storeSession';
 
 /** Experiments → runs → nested runs. Runs of an experiment are read once per refresh and cached. */
@@ -61,7 +62,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     }
     try {
       if (!node) {
-        const exps = await state.store.searchExperiments({ viewType: 'ACTIVE_ONLY' });
+        const exps = await withStoreCall({ title: 'loading experiments' }, () => state.store.searchExperiments({ viewType: 'ACTIVE_ONLY' }));
         this.onMessage(exps.length ? undefined : `No experiments in ${state.uri}`);
         this.experimentNodes.clear();
         return exps.map((experiment) => {
@@ -94,7 +95,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     if (!p) {
       const state = this.session.state;
       if (state.kind !== 'connected') return Promise.resolve({ roots: [], children: new Map<string, Run[]>() });
-      p = state.store.searchRuns({ experimentIds: [experimentId] }).then(nestRuns);
+      p = withStoreCall({ title: 'loading runs' }, () => state.store.searchRuns({ experimentIds: [experimentId] })).then(nestRuns);
       p.catch(() => this.runsByExperiment.delete(experimentId));
       this.runsByExperiment.set(experimentId, p);
     }
