@@ -11,6 +11,7 @@ import type {
   RunsPage,
   SearchRunsOptions,
   SearchRunsPageOptions,
+  StoreCapabilities,
   TrackingStore,
   UpdateRunOptions,
 } from '../trackingStore';
@@ -57,6 +58,16 @@ function currentUser(): string {
 
 export class RestStore implements TrackingStore, RegistryStore {
   readonly kind: 'rest' | 'sqlite';
+  readonly capabilities: StoreCapabilities = Object.freeze({
+    trackingRead: true,
+    trackingWrite: true,
+    registryRead: true,
+    registryWrite: true,
+    artifacts: true,
+    traces: false,
+    runPaging: 'server',
+    historyBulkInterval: false,
+  });
   readonly uri: string;
   protected readonly http: MlflowHttpClient;
   private onClose?: () => Promise<void>;
