@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { errText } from '../core/store/fileStore';
-import { openStore, openWritableStore, type OpenStoreOptions, type ReadableStore, type Store } from '../core/store/openStore';
+import type { RequestEvent } from '../core/store/operation';
+import { isWritableStore, openStore, openWritableStore, type OpenStoreOptions, type ReadableStore, type Store } from '../core/store/openStore';
+import type { RestOptions } from '../core/store/rest/restOptions';
+import { directSqliteAvailable } from '../core/store/sqliteReader';
 import { redactUri, resolveTrackingUri, storeKindOf, type TrackingUriSource } from '../core/store/trackingUri';
 import { loadServerCredentials } from './credentials';
 import { resolvePython } from './python';
@@ -21,10 +24,16 @@ export type StoreSource = TrackingUriSource | 'selected';
 
 const SELECTED_KEY = 'mlflow.selectedStore';
 
+/** A write refused because the workspace is not trusted; the UI offers to manage trust. */
+export class RestrictedModeError extends Error {}
+
 export class StoreSession implements vscode.Disposable {
   private current: StoreState = { kind: 'none' };
   private readonly emitter = new vscode.EventEmitter<StoreState>();
   readonly onDidChange = this.emitter.event;
+  private readonly requestEmitter = new vscode.EventEmitter<RequestEvent>();
+  /** Retries of the open server store's requests, for the status bar's "retrying…". */
+  readonly onRequestEvent = this.requestEmitter.event;
   private generation = 0;
   private ready: Promise<void> = Promise.resolve();
   /** For stores read directly (SQLite through node:sqlite), the local `mlflow server` that writes go through. */
@@ -79,7 +88,7 @@ export class StoreSession implements vscode.Disposable {
     this.set({ kind: 'connecting', uri: target.uri, source: target.source });
     this.log.info(`Opening tracking store ${shown} (from ${target.source}, ${storeKindOf(target.uri)} store)`);
     try {
-      const opts = await this.openOptions(target.uri);
+      const opts = await this.openOptions(target.uri, false);
       // File and server stores write through the same object; database files are read directly and
       // get a local mlflow server only when something is written (see writable()).
       const kind = storeKindOf(target.uri);
@@ -97,17 +106,40 @@ export class StoreSession implements vscode.Disposable {
     }
   }
 
-  private async openOptions(uri: string): Promise<OpenStoreOptions> {
+  /** `forWrite`: options for the local server that writes to a database; else for reading it. */
+  private async openOptions(uri: string, forWrite: boolean): Promise<OpenStoreOptions> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     const kind = storeKindOf(uri);
     const creds = kind === 'rest' ? await loadServerCredentials(this.context.secrets, uri) : undefined;
+    // Python only when a local server will run: SQLite read directly needs none.
+    const needsPython = kind === 'sql' || (kind === 'sqlite' && (forWrite || !directSqliteAvailable()));
     return {
       baseDir: folder?.uri.fsPath,
       onProblem: (p) => this.log.warn(`${p.location}: ${p.message}`),
-      python: kind === 'sqlite' || kind === 'sql' ? await resolvePython(folder?.uri) : undefined,
+      python: needsPython ? await resolvePython(folder?.uri) : undefined,
       onServerLog: (line) => this.log.info(`[mlflow server] ${line}`),
-      rest: creds ? { token: creds.token, username: creds.username, password: creds.password } : undefined,
+      rest: {
+        ...(creds ? { token: creds.token, username: creds.username, password: creds.password } : {}),
+        ...networkLimits(),
+        onRequestEvent: (e) => {
+          if (e.kind === 'retrying') this.log.warn(`${e.url}: ${e.reason}; retry ${e.attempt} of ${e.maxRetries} in ${Math.round(e.delayMs / 100) / 10} s`);
+          this.requestEmitter.fire(e);
+        },
+      },
     };
+  }
+
+  /**
+   * Why writing to the open store is refused in Restricted Mode, if it is: a database is written
+   * through `python -m mlflow server`, and Restricted Mode runs no code. File stores and servers
+   * are written without starting anything.
+   */
+  restrictedWriteReason(): string | undefined {
+    const s = this.current;
+    if (s.kind === 'none' || vscode.workspace.isTrusted) return undefined;
+    const kind = storeKindOf(s.uri);
+    if (kind !== 'sqlite' && kind !== 'sql') return undefined;
+    return `Writing to ${redactUri(s.uri)} needs a local mlflow server, which MLflow Workbench does not start in Restricted Mode. Trust this folder to edit it; browsing works as it is.`;
   }
 
   /**
@@ -117,11 +149,13 @@ export class StoreSession implements vscode.Disposable {
   async writable(): Promise<Store> {
     const s = this.current;
     if (s.kind !== 'connected') throw new Error('no tracking store is open');
-    if (typeof (s.store as Partial<Store>).setRegisteredModelAlias === 'function') return s.store as Store;
+    const refused = this.restrictedWriteReason();
+    if (refused) throw new RestrictedModeError(refused);
+    if (isWritableStore(s.store)) return s.store;
     if (!this.writer) {
       const uri = s.uri;
       this.writer = (async () => {
-        const opts = await this.openOptions(uri);
+        const opts = await this.openOptions(uri, true);
         return vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `MLflow: starting mlflow server for ${redactUri(uri)}…` },
           () => openWritableStore(uri, opts),
@@ -160,5 +194,21 @@ export class StoreSession implements vscode.Disposable {
   dispose(): void {
     void this.closeCurrent();
     this.emitter.dispose();
+    this.requestEmitter.dispose();
   }
+}
+
+/** mlflow.maxResponseMB and mlflow.operationTimeoutSeconds, only where the user set them, so MLWB_* variables still apply otherwise. */
+function networkLimits(): RestOptions {
+  const cfg = vscode.workspace.getConfiguration('mlflow');
+  const set = <T>(key: string): T | undefined => {
+    const i = cfg.inspect<T>(key);
+    return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+  };
+  const mb = set<number>('maxResponseMB');
+  const seconds = set<number>('operationTimeoutSeconds');
+  return {
+    maxResponseBytes: typeof mb === 'number' && mb > 0 ? Math.min(mb, 512) * 1024 * 1024 : undefined,
+    operationTimeoutMs: typeof seconds === 'number' && seconds > 0 ? seconds * 1000 : undefined,
+  };
 }
