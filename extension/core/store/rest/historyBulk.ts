@@ -1,5 +1,6 @@
 import type { MlflowHttpClient } from './httpClient';
 import { doubleOf, type MetricJson } from './restJson';
+import { double, int64, list, obj, str } from './shape';
 
 /**
  * MLflow's `GET /api/2.0/mlflow/metrics/get-history-bulk-interval` (the call MLflow's own UI charts
@@ -24,6 +25,8 @@ export interface BulkPoint {
   value: number;
 }
 
+const BULK_SHAPE = obj({ metrics: list(obj({ 'key!': str, value: double, timestamp: int64, step: int64, 'run_id!': str })) });
+
 interface BulkJson {
   metrics?: (MetricJson & { run_id?: string })[];
 }
@@ -43,7 +46,10 @@ export async function getMetricHistoryBulkInterval(
       'GET',
       '/api/2.0/mlflow/metrics/get-history-bulk-interval',
       { run_ids: chunk, metric_key: key, max_results: perRun, start_step: range?.startStep, end_step: range?.endStep },
+      BULK_SHAPE,
       {
+        // File-store-backed servers may add every run's first and last step to each run's sample.
+        maxItems: chunk.length * (perRun + 2 * chunk.length),
         notFound: chunk.length === 1 ? `run ${chunk[0]}` : `one of the runs ${chunk.join(', ')}`,
         endpointMissing: `${http.shown} has no get-history-bulk-interval endpoint (an older MLflow)`,
       },
