@@ -96,3 +96,22 @@ describe('run colours', () => {
     assert.match(runColor('abc', 'dark', 0.3), /^hsl\(\d+ 70% 62% \/ 0.3\)$/);
   });
 });
+
+describe('wire format', () => {
+  test('round trip is exact; 32-bit offsets when they fit, doubles when they do not', async () => {
+    const { toWire, fromWire, wireBytes } = await import('../../../extension/core/charts/wire');
+    const { seriesFromColumns } = await import('../../../extension/core/charts/series');
+    const s = seriesFromColumns('r', 'k', Float64Array.from([5, 6, 7]), Float64Array.from([1_700_000_000_000, 1_700_000_000_050, 1_700_000_100_000]), Float64Array.from([0.1, NaN, -Infinity]));
+    const w = toWire(s);
+    assert.ok(w.steps instanceof Int32Array && w.timestamps instanceof Int32Array);
+    const back = fromWire(w);
+    assert.deepEqual([...back.steps], [5, 6, 7]);
+    assert.deepEqual([...back.timestamps], [...s.timestamps]);
+    assert.ok(Object.is(back.values[0], 0.1) && Number.isNaN(back.values[1]) && back.values[2] === -Infinity);
+    const big = seriesFromColumns('r', 'k', Float64Array.from([0, 2 ** 40]), Float64Array.from([0, 1e13]), Float64Array.from([1, 2]));
+    const wb = toWire(big);
+    assert.ok(wb.steps instanceof Float64Array && wb.timestamps instanceof Float64Array);
+    assert.deepEqual([...fromWire(wb).steps], [0, 2 ** 40]);
+    assert.ok(wireBytes(w) < 3 * 16 + 200);
+  });
+});
