@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseFilter, parseOrderBy, RUNS } from '../../../extension/core/filter';
+import { andClause, childrenClause, describeQuery, runIdInClause, sortChoices, TOP_LEVEL_CLAUSE } from '../../../extension/core/runs/runsQuery';
+
+test('clauses added to a user filter parse as MLflow filters', () => {
+  for (const f of [
+    andClause('', TOP_LEVEL_CLAUSE),
+    andClause('metrics.rmse < 1;', TOP_LEVEL_CLAUSE),
+    andClause(' params.a = "x" ', childrenClause('0123abcd')),
+    andClause('', runIdInClause(['a1', 'b-2'])),
+  ]) {
+    assert.doesNotThrow(() => parseFilter(f, RUNS), f);
+  }
+  assert.equal(andClause('metrics.rmse < 1;', TOP_LEVEL_CLAUSE), 'metrics.rmse < 1 AND tags.mlflow.parentRunId IS NULL');
+});
+
+test('sort choices are valid order_by entries; odd metric keys are back-ticked', () => {
+  const choices = sortChoices(['val-loss', 'rmse', 'a`b', 'rmse']);
+  for (const c of choices) for (const o of c.orderBy) assert.doesNotThrow(() => parseOrderBy(o, RUNS), o);
+  assert.ok(choices.some((c) => c.orderBy[0] === 'metrics.`val-loss` DESC'));
+  assert.equal(choices.filter((c) => c.orderBy[0].startsWith('metrics.rmse')).length, 2);
+  assert.ok(!choices.some((c) => c.label.startsWith('a`b')), 'a key with a back-tick cannot be written');
+});
+
+test('query description', () => {
+  assert.equal(describeQuery({ filter: '', orderBy: [] }), '');
+  assert.equal(describeQuery({ filter: 'metrics.x > 1', orderBy: ['metrics.x ASC'] }), 'filter: metrics.x > 1 · order: metrics.x ASC');
+});
