@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { formatMetricValue, formatTimestamp, runDescription, runLabel } from '../core/model/display';
+import { experimentTooltip, neutralizeText, runDescription, runLabel, runTooltip } from '../core/model/display';
 import type { Experiment, Run, RunStatus } from '../core/model/entities';
-import { TAG } from '../core/model/entities';
 import { ExperimentRuns, levelKey, type RunsChanges } from '../core/runs/experimentRuns';
 import { EMPTY_QUERY, validateRunsQuery, type RunsQuery } from '../core/runs/runsQuery';
 import { errText } from '../core/store/fileStore';
@@ -192,10 +191,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         return item;
       }
       case 'message': {
-        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        // Messages quote store errors, which may quote store text.
+        const item = new vscode.TreeItem(neutralizeText(node.text), vscode.TreeItemCollapsibleState.None);
         item.id = `msg:${node.key}`;
         item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info', node.error ? new vscode.ThemeColor('errorForeground') : undefined);
-        item.tooltip = node.text;
+        item.tooltip = neutralizeText(node.text, { keepNewlines: true });
         item.contextValue = node.error ? 'runsError' : 'runsInfo';
         return item;
       }
@@ -209,7 +209,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       }
       case 'experiment': {
         const e = node.experiment;
-        const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(neutralizeText(e.name), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `exp:${e.experimentId}`;
         item.iconPath = new vscode.ThemeIcon('beaker');
         item.contextValue = 'experiment';
@@ -218,14 +218,14 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       case 'run': {
         const r = node.run;
         const hasChildren = this.model?.runs.hasChildren(node.experimentId, r.info.runId) ?? false;
-        const item = new vscode.TreeItem(runLabel(r), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(neutralizeText(runLabel(r)), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `run:${r.info.runId}`;
         item.description = runDescription(r);
         const [icon, color] = STATUS_ICON[r.info.status] ?? ['circle-outline', undefined];
         item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
         item.contextValue = hasChildren ? 'runWithChildren' : 'run';
         item.command = { command: 'mlflow.openRun', title: 'Open Run Details', arguments: [node] };
-        item.accessibilityInformation = { label: `Run ${runLabel(r)}, ${r.info.status.toLowerCase()}` };
+        item.accessibilityInformation = { label: `Run ${neutralizeText(runLabel(r))}, ${r.info.status.toLowerCase()}` };
         return item;
       }
     }
@@ -303,22 +303,4 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   private progress<T>(work: () => Promise<T>): Promise<T> {
     return Promise.resolve(vscode.window.withProgress({ location: { viewId: 'mlflow.experiments' } }, work));
   }
-}
-
-function experimentTooltip(e: Experiment): string {
-  const lines = [e.name, `ID ${e.experimentId} · created ${formatTimestamp(e.creationTime)}`, `Artifacts: ${e.artifactLocation}`];
-  const note = e.tags[TAG.note];
-  if (note) lines.push('', note);
-  return lines.join('\n');
-}
-
-function runTooltip(r: Run): string {
-  const lines = [`${runLabel(r)} — ${r.info.status}`, `Run ID ${r.info.runId}`, `Started ${formatTimestamp(r.info.startTime)} by ${r.info.userId}`];
-  const parent = r.data.tags[TAG.parentRunId];
-  if (parent) lines.push(`Parent run ${parent}`);
-  const metrics = Object.values(r.data.metrics).slice(0, 8);
-  if (metrics.length) lines.push('', 'Metrics', ...metrics.map((m) => `  ${m.key} = ${formatMetricValue(m.value)}`));
-  const params = Object.entries(r.data.params).slice(0, 8);
-  if (params.length) lines.push('', 'Params', ...params.map(([k, v]) => `  ${k} = ${v}`));
-  return lines.join('\n');
 }
