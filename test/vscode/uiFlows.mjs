@@ -254,3 +254,99 @@ export const restrictedFlows = [
     },
   },
 ];
+
+/** Clicks an action in a view's title bar (actions show when the header is hovered). */
+async function viewTitleAction(page, viewTitle, label) {
+  const header = page.locator('.pane-header', { hasText: viewTitle }).first();
+  await header.hover();
+  const action = header.locator(`.action-label[aria-label^="${label}"]`).first();
+  await action.waitFor({ timeout: 10_000 });
+  await action.click();
+}
+
+async function collapseAll(page, viewTitle) {
+  await viewTitleAction(page, viewTitle, 'Collapse All').catch(() => undefined);
+}
+
+/** The Experiments view: MLflow filters (a bad one is refused with a caret), and paging with "Load more". */
+export const experimentsViewFlows = [
+  {
+    name: 'Experiments view: an invalid filter is refused with a caret, a valid one filters, Clear Filter restores',
+    fn: async (page, { shot }) => {
+      await openMlflowContainer(page);
+      await collapseAll(page, 'Experiments');
+      const exps = pane(page, 'Experiments');
+      await expand(row(exps, 'forecasting'));
+      await row(exps, 'lstm-diverged').waitFor({ timeout: 20_000 });
+
+      await viewTitleAction(page, 'Experiments', 'Filter Runs');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill('metrics.mape < 20 and params.model = ');
+      const message = page.locator('.quick-input-widget .quick-input-message');
+      await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent ?? '').includes('^'), '.quick-input-widget .quick-input-message', { timeout: 10_000 });
+      const text = await message.innerText();
+      assert.match(text, /filter|clause|value/i, `validation message: ${text}`);
+      assert.match(text, /at character \d+/, `no position in: ${text}`);
+      await shot('09-runs-filter-invalid');
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(300);
+      assert.ok(await input.isVisible(), 'Enter accepted an invalid filter');
+
+      await input.fill('metrics.mape < 20');
+      await page.waitForFunction((sel) => !(document.querySelector(sel)?.textContent ?? '').includes('^'), '.quick-input-widget .quick-input-message', { timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      const description = page.locator('.pane-header', { hasText: 'Experiments' }).first().locator('.description');
+      await description.filter({ hasText: 'filter: metrics.mape < 20' }).waitFor({ timeout: 10_000 });
+      await expand(row(exps, 'forecasting'));
+      await row(exps, 'prophet-baseline').waitFor({ timeout: 20_000 });
+      await row(exps, 'arima-live').waitFor({ timeout: 20_000 });
+      await row(exps, 'lstm-diverged').waitFor({ state: 'detached', timeout: 20_000 });
+      assert.equal(await row(exps, 'killed-run').count(), 0, 'a run without the metric passes the filter');
+      await shot('10-runs-filtered');
+
+      await viewTitleAction(page, 'Experiments', 'Clear Filter');
+      await row(exps, 'lstm-diverged').waitFor({ timeout: 20_000 });
+      assert.equal(await description.filter({ hasText: 'filter:' }).count(), 0, 'the view still describes a filter');
+      await collapseAll(page, 'Experiments');
+    },
+  },
+  {
+    name: 'Experiments view: "Load more" on a 1,000-run experiment fetches the next page',
+    fn: async (page, { expected, shot }) => {
+      const many = expected.many_runs;
+      assert.ok(many, 'the workspace has no many-runs experiment (make_many_runs.py)');
+      await openMlflowContainer(page);
+      await collapseAll(page, 'Experiments');
+      const exps = pane(page, 'Experiments');
+      await expand(row(exps, many.name));
+      const newest = `run-${String(many.count - 1).padStart(4, '0')}`;
+      await row(exps, newest).waitFor({ timeout: 30_000 });
+      const more = row(exps, 'Load more runs…');
+      // The tree renders only the rows in view: scroll down to the end of the first page.
+      const end = Date.now() + 30_000;
+      await row(exps, newest).hover();
+      while (!(await more.count())) {
+        if (Date.now() > end) throw new Error('no "Load more runs…" row under the first page');
+        await page.mouse.wheel(0, 600);
+        await page.waitForTimeout(150);
+      }
+      assert.equal(await more.getAttribute('aria-posinset'), '101', 'the first page is not 100 runs');
+      const lastOfFirst = `run-${String(many.count - 100).padStart(4, '0')}`;
+      await row(exps, lastOfFirst).waitFor({ timeout: 10_000 });
+      await shot('11-runs-before-load-more');
+      await more.locator('.label-name').click();
+      const firstOfSecond = `run-${String(many.count - 101).padStart(4, '0')}`;
+      await row(exps, firstOfSecond).waitFor({ timeout: 30_000 });
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('.pane .monaco-list-row')].some((r) => r.textContent.includes('Load more runs') && r.getAttribute('aria-posinset') === '201'),
+        undefined,
+        { timeout: 30_000 },
+      ).catch(async () => {
+        throw new Error(`after "Load more", the next "Load more" row is not the 201st (aria-posinset ${await more.getAttribute('aria-posinset').catch(() => 'none')})`);
+      });
+      await shot('12-runs-after-load-more');
+      await collapseAll(page, 'Experiments');
+    },
+  },
+];
