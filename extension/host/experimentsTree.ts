@@ -5,6 +5,7 @@ import { ExperimentRuns, levelKey, type RunsChanges } from '../core/runs/experim
 import { EMPTY_QUERY, validateRunsQuery, type RunsQuery } from '../core/runs/runsQuery';
 import { errText } from '../core/store/fileStore';
 import type { TrackingReader } from '../core/store/trackingStore';
+import { withStoreCall } from './storeCall';
 import type { StoreSession } from './storeSession';
 
 /**
@@ -82,7 +83,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   async refresh(): Promise<void> {
     const model = this.model;
     if (!model || this.session.state.kind !== 'connected' || this.session.state.store !== model.store) return this.reset();
-    await this.progress(async () => {
+    await this.progress('refreshing runs', async () => {
       let rootChanged = false;
       try {
         const exps = await model.store.searchExperiments({ viewType: 'ACTIVE_ONLY' });
@@ -109,7 +110,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     if (!model) return;
     const key = levelKey(node.experimentId, node.parentRunId);
     try {
-      await this.progress(() => model.runs.loadMore(node.experimentId, node.parentRunId));
+      await this.progress('loading more runs', () => model.runs.loadMore(node.experimentId, node.parentRunId));
       this.levelErrors.delete(key);
     } catch (e) {
       const msg = errText(e);
@@ -134,7 +135,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     const model = this.currentModel()!;
     if (!node) {
       try {
-        const exps = await this.progress(() => state.store.searchExperiments({ viewType: 'ACTIVE_ONLY' }));
+        const exps = await this.progress('loading experiments', () => state.store.searchExperiments({ viewType: 'ACTIVE_ONLY' }));
         this.experiments = exps;
         this.onMessage(exps.length ? undefined : `No experiments in ${state.uri}`);
         return exps.map((experiment) => this.keep(`exp:${experiment.experimentId}`, { type: 'experiment', experiment }, (n) => (n.experiment = experiment)));
@@ -157,7 +158,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   private async levelNodes(runs: ExperimentRuns, experimentId: string, parentRunId: string | undefined): Promise<ExperimentsNode[]> {
     const key = levelKey(experimentId, parentRunId);
     try {
-      const [level, orphans] = await this.progress(() => Promise.all([runs.level(experimentId, parentRunId), parentRunId ? [] : runs.orphans(experimentId)]));
+      const [level, orphans] = await this.progress('loading runs', () => Promise.all([runs.level(experimentId, parentRunId), parentRunId ? [] : runs.orphans(experimentId)]));
       const out: ExperimentsNode[] = level.runs.map((r) => this.runNode(r, experimentId));
       if (orphans.length) {
         out.push(this.keep(`orphans:${experimentId}`, { type: 'orphans', experimentId, count: orphans.length }, (n) => (n.count = orphans.length)));
@@ -300,7 +301,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     return [...out];
   }
 
-  private progress<T>(work: () => Promise<T>): Promise<T> {
-    return Promise.resolve(vscode.window.withProgress({ location: { viewId: 'mlflow.experiments' } }, work));
+  /** Progress in the view, and "retrying…" with Cancel when a server is flaky (withStoreCall). */
+  private progress<T>(title: string, work: () => Promise<T>): Promise<T> {
+    return withStoreCall({ title, viewId: 'mlflow.experiments' }, work);
   }
 }
