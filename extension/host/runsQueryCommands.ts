@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { FilterError, formatFilterError } from '../core/filter';
-import { describeQuery, sortChoices, validateRunsQuery, type RunsQuery } from '../core/runs/runsQuery';
+import { describeQuery, filterProblem, sortChoices, type RunsQuery } from '../core/runs/runsQuery';
 import type { ExperimentsTreeProvider } from './experimentsTree';
 
 /**
@@ -47,15 +46,4 @@ export function registerRunsQueryCommands(tree: ExperimentsTreeProvider, view: v
       if (pick) tree.setQuery({ filter: q.filter, orderBy: pick.orderBy });
     }),
   );
-}
-
-/** The input box's error for a filter: MLflow's message, then the filter with a caret under the position. */
-export function filterProblem(q: RunsQuery): string | undefined {
-  try {
-    validateRunsQuery(q);
-    return undefined;
-  } catch (e) {
-    if (e instanceof FilterError) return `${formatFilterError(e)}\n(at character ${e.offset + 1})`;
-    return e instanceof Error ? e.message : String(e);
-  }
 }

@@ -1,4 +1,4 @@
-import { parseFilter, parseOrderByList, RUNS } from '../filter';
+import { FilterError, formatFilterError, parseFilter, parseOrderByList, RUNS } from '../filter';
 import { TAG } from '../model/entities';
 
 /**
@@ -16,6 +16,20 @@ export const EMPTY_QUERY: RunsQuery = { filter: '', orderBy: [] };
 export function validateRunsQuery(q: RunsQuery): void {
   parseFilter(q.filter, RUNS);
   parseOrderByList(q.orderBy, RUNS);
+}
+
+/**
+ * What an input box shows for a query MLflow would refuse: MLflow's message, the text with a caret
+ * under the offending span, and the position (1-based); undefined when the query is valid.
+ */
+export function filterProblem(q: RunsQuery): string | undefined {
+  try {
+    validateRunsQuery(q);
+    return undefined;
+  } catch (e) {
+    if (e instanceof FilterError) return `${formatFilterError(e)}\n(at character ${e.offset + 1})`;
+    throw e;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseFilter, parseOrderBy, RUNS } from '../../../extension/core/filter';
-import { andClause, childrenClause, describeQuery, runIdInClause, sortChoices, TOP_LEVEL_CLAUSE } from '../../../extension/core/runs/runsQuery';
+import { andClause, childrenClause, describeQuery, filterProblem, runIdInClause, sortChoices, TOP_LEVEL_CLAUSE } from '../../../extension/core/runs/runsQuery';
 
 test('clauses added to a user filter parse as MLflow filters', () => {
   for (const f of [
@@ -26,4 +26,15 @@ test('sort choices are valid order_by entries; odd metric keys are back-ticked',
 test('query description', () => {
   assert.equal(describeQuery({ filter: '', orderBy: [] }), '');
   assert.equal(describeQuery({ filter: 'metrics.x > 1', orderBy: ['metrics.x ASC'] }), 'filter: metrics.x > 1 · order: metrics.x ASC');
+});
+
+test('a refused filter is described with the caret under the position', () => {
+  assert.equal(filterProblem({ filter: 'metrics.rmse < 1', orderBy: [] }), undefined);
+  const text = filterProblem({ filter: 'metrics.rmse < 1 and params.x ~ 2', orderBy: [] })!;
+  const [message, input, caret, where] = text.split('\n');
+  assert.ok(message.length > 0);
+  assert.equal(input.trim(), 'metrics.rmse < 1 and params.x ~ 2');
+  assert.equal(caret.indexOf('^'), input.indexOf('~'), `caret under the bad comparator:\n${text}`);
+  assert.equal(where, `(at character ${'metrics.rmse < 1 and params.x ~ 2'.indexOf('~') + 1})`);
+  assert.match(filterProblem({ filter: '', orderBy: ['metrics.rmse sideways'] })!, /ASC or DESC/);
 });
