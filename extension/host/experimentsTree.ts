@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { experimentTooltip, neutralizeText, runDescription, runLabel, runTooltip } from '../core/model/display';
 import type { Experiment, Run, RunStatus } from '../core/model/entities';
-import { ExperimentRuns, levelKey, type RunsChanges } from '../core/runs/experimentRuns';
+import { ExperimentRuns, levelKey, type ExperimentRunsOptions, type RunsChanges } from '../core/runs/experimentRuns';
 import { EMPTY_QUERY, validateRunsQuery, type RunsQuery } from '../core/runs/runsQuery';
 import { errText } from '../core/store/fileStore';
 import type { TrackingReader } from '../core/store/trackingStore';
@@ -49,6 +49,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   constructor(
     private readonly session: StoreSession,
     private readonly log: vscode.LogOutputChannel,
+    private readonly runsOptions: ExperimentRunsOptions = {},
   ) {}
 
   get currentQuery(): RunsQuery {
@@ -243,7 +244,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     const state = this.session.state;
     if (state.kind !== 'connected') return undefined;
     if (this.model?.store !== state.store) {
-      const runs = new ExperimentRuns(state.store);
+      const runs = new ExperimentRuns(state.store, this.runsOptions);
       runs.setQuery(this.query);
       this.model = { store: state.store, runs };
       this.dropRunNodes();
@@ -293,9 +294,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       const owner = this.ownerOf(exp, parent);
       if (owner) out.add(owner);
     }
-    for (const id of changes.runs) {
+    for (const [id, run] of changes.runs) {
       const n = this.nodes.get(`run:${id}`);
-      if (n) out.add(n);
+      if (n?.type !== 'run') continue;
+      n.run = run; // VS Code asks getTreeItem for the fired node itself
+      out.add(n);
     }
     for (const { level, error } of changes.errors) this.log.error(`Refreshing runs (${level}): ${errText(error)}`);
     return [...out];

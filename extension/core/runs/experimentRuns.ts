@@ -37,8 +37,8 @@ export interface RunLevel {
 
 /** Where a refresh changed something: re-render these runs, and these levels' lists. */
 export interface RunsChanges {
-  /** Runs still shown whose content (status, name, metrics, params, tags, children) changed. */
-  runs: Set<string>;
+  /** Runs still shown whose content (status, name, metrics, params, tags, children) changed, by id, as now read. */
+  runs: Map<string, Run>;
   /** Levels whose membership or order changed (see `levelKey`). */
   levels: Set<string>;
   /** Levels that could not be read again; they keep what they showed. */
@@ -178,7 +178,7 @@ export class ExperimentRuns {
    * view re-renders those nodes only. A level that fails keeps its old runs and is reported.
    */
   async refresh(): Promise<RunsChanges> {
-    const changes: RunsChanges = { runs: new Set(), levels: new Set(), errors: [] };
+    const changes: RunsChanges = { runs: new Map(), levels: new Set(), errors: [] };
     const oldIndexes = new Map(this.settledIndexes);
     const work: Promise<void>[] = [];
     for (const [key, list] of this.lists) {
@@ -202,7 +202,10 @@ export class ExperimentRuns {
             this.indexes.set(experimentId, Promise.resolve(next));
             const prev = oldIndexes.get(experimentId);
             if (!prev) return;
-            for (const id of symmetricDifference(prev.parents, next.parents)) changes.runs.add(id);
+            for (const id of symmetricDifference(prev.parents, next.parents)) {
+              const run = this.loadedRun(id);
+              if (run) changes.runs.set(id, run);
+            }
             if (!sameIds(prev.orphans, next.orphans) || prev.orphans.some((r, i) => fingerprint(r) !== fingerprint(next.orphans[i]))) changes.levels.add(levelKey(experimentId));
           },
           (error) => void changes.errors.push({ level: levelKey(experimentId), error }),
@@ -213,9 +216,18 @@ export class ExperimentRuns {
     this.childless.clear();
     if (this.nesting === 'loadedPages') {
       // Children are derived from the top-level pages: any change there may move a run.
-      for (const key of [...changes.levels]) if (!key.includes('/')) for (const r of this.lists.get(key)?.runs ?? []) changes.runs.add(r.info.runId);
+      for (const key of [...changes.levels]) if (!key.includes('/')) for (const r of this.lists.get(key)?.runs ?? []) changes.runs.set(r.info.runId, r);
     }
     return changes;
+  }
+
+  /** A run as last read, from whichever loaded level holds it. */
+  private loadedRun(runId: string): Run | undefined {
+    for (const l of [...this.lists.values(), ...this.indexLists.values()]) {
+      const r = l.runs.find((x) => x.info.runId === runId);
+      if (r) return r;
+    }
+    return undefined;
   }
 
   private listFor(experimentId: string, parentRunId: string | undefined): PagedRunList {
@@ -302,7 +314,7 @@ function diffLevel(key: string, before: readonly Run[], list: PagedRunList, chan
   const old = new Map(before.map((r) => [r.info.runId, r]));
   for (const r of after) {
     const o = old.get(r.info.runId);
-    if (o && fingerprint(o) !== fingerprint(r)) changes.runs.add(r.info.runId);
+    if (o && fingerprint(o) !== fingerprint(r)) changes.runs.set(r.info.runId, r);
   }
 }
 
@@ -310,8 +322,11 @@ function sameIds(a: readonly Run[], b: readonly Run[]): boolean {
   return a.length === b.length && a.every((r, i) => r.info.runId === b[i].info.runId);
 }
 
+/** The run's content with object keys sorted: readers fill params/metrics/tags in no fixed order. */
 function fingerprint(r: Run): string {
-  return JSON.stringify(r);
+  return JSON.stringify(r, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value,
+  );
 }
 
 function symmetricDifference(a: Set<string>, b: Set<string>): string[] {

@@ -158,14 +158,15 @@ test('refresh reports the runs and levels that changed, keeps loaded pages, and 
     await model.level(iris);
     await model.level(iris, parent.run_id);
 
-    assert.deepEqual(await model.refresh(), { runs: new Set(), levels: new Set(), errors: [] }, 'nothing changed');
+    assert.deepEqual(await model.refresh(), { runs: new Map(), levels: new Set(), errors: [] }, 'nothing changed');
 
     const live = expected.runs.find((r) => r.run_name === 'arima-live')!;
     await store.updateRun(live.run_id, { status: 'FINISHED', endTime: live.start_time + 1000 });
     const trial = expected.runs.find((r) => r.tags['mlflow.parentRunId'] === parent.run_id)!;
     await store.logBatch(trial.run_id, { metrics: [{ key: 'rmse', value: 0.01, timestamp: Date.now(), step: 99 }] });
     const changes = await model.refresh();
-    assert.deepEqual([...changes.runs].sort(), [live.run_id, trial.run_id].sort());
+    assert.deepEqual([...changes.runs.keys()].sort(), [live.run_id, trial.run_id].sort());
+    assert.equal(changes.runs.get(live.run_id)!.info.status, 'FINISHED', 'changes carry the runs as now read');
     assert.deepEqual([...changes.levels], []);
     const top = await model.level(forecasting);
     assert.equal(top.runs.length, 4, 'the pages loaded before the refresh are still loaded');
