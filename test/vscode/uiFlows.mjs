@@ -284,17 +284,17 @@ export const experimentsViewFlows = [
       await input.waitFor({ timeout: 10_000 });
       await input.fill('metrics.mape < 20 and params.model = ');
       const message = page.locator('.quick-input-widget .quick-input-message');
-      await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent ?? '').includes('^'), '.quick-input-widget .quick-input-message', { timeout: 10_000 });
+      await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent ?? '').includes('‸'), '.quick-input-widget .quick-input-message', { timeout: 10_000 });
       const text = await message.innerText();
       assert.match(text, /filter|clause|value/i, `validation message: ${text}`);
-      assert.match(text, /at character \d+/, `no position in: ${text}`);
+      assert.match(text, /at character 36: .*params\.model ‸=/, `no position and caret in: ${text}`);
       await shot('09-runs-filter-invalid');
       await page.keyboard.press('Enter');
       await page.waitForTimeout(300);
       assert.ok(await input.isVisible(), 'Enter accepted an invalid filter');
 
       await input.fill('metrics.mape < 20');
-      await page.waitForFunction((sel) => !(document.querySelector(sel)?.textContent ?? '').includes('^'), '.quick-input-widget .quick-input-message', { timeout: 10_000 });
+      await page.waitForFunction((sel) => !(document.querySelector(sel)?.textContent ?? '').includes('‸'), '.quick-input-widget .quick-input-message', { timeout: 10_000 });
       await page.keyboard.press('Enter');
       const description = page.locator('.pane-header', { hasText: 'Experiments' }).first().locator('.description');
       await description.filter({ hasText: 'filter: metrics.mape < 20' }).waitFor({ timeout: 10_000 });
@@ -319,37 +319,34 @@ export const experimentsViewFlows = [
       await openMlflowContainer(page);
       await collapseAll(page, 'Experiments');
       const exps = pane(page, 'Experiments');
-      await expand(row(exps, many.name));
+      // Keyboard, as a person would on a long list: the tree renders only the rows in view.
+      // Clicking the experiment focuses it (and toggles it); Right expands it if that collapsed it.
+      const expRow = row(exps, many.name);
+      await expRow.locator('.label-name').click();
+      if ((await expRow.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
       const newest = `run-${String(many.count - 1).padStart(4, '0')}`;
       await row(exps, newest).waitFor({ timeout: 30_000 });
-      const more = row(exps, 'Load more runs…');
-      // The tree renders only the rows in view: scroll down to the end of the first page.
-      const end = Date.now() + 30_000;
-      await row(exps, newest).hover();
-      while (!(await more.count())) {
-        if (Date.now() > end) throw new Error('no "Load more runs…" row under the first page');
-        await page.mouse.wheel(0, 600);
-        await page.waitForTimeout(150);
-      }
+      const focused = exps.locator('.monaco-list-row.focused');
+      /** End, then Up to the "Load more runs…" row (only collapsed experiments follow it). */
+      const focusLoadMore = async () => {
+        await page.keyboard.press('End');
+        for (let i = 0; i < 12; i++) {
+          if (((await focused.textContent().catch(() => '')) ?? '').includes('Load more runs')) return Number(await focused.getAttribute('aria-posinset'));
+          await page.keyboard.press('ArrowUp');
+        }
+        throw new Error(`no "Load more runs…" row at the end of ${many.name} (focused: ${await focused.textContent().catch(() => 'nothing')})`);
+      };
       // The extension-host suite may have loaded pages already: whole pages of 100, then this row.
-      const loaded = Number(await more.getAttribute('aria-posinset')) - 1;
+      const loaded = (await focusLoadMore()) - 1;
       assert.ok(loaded >= 100 && loaded % 100 === 0 && loaded < many.count, `"Load more" comes after ${loaded} runs, not after whole pages of 100`);
-      const lastLoaded = `run-${String(many.count - loaded).padStart(4, '0')}`;
-      await row(exps, lastLoaded).waitFor({ timeout: 10_000 });
+      await row(exps, `run-${String(many.count - loaded).padStart(4, '0')}`).waitFor({ timeout: 10_000 });
       await shot('11-runs-before-load-more');
-      await more.locator('.label-name').click();
+      await page.keyboard.press('Enter');
       const firstOfNext = `run-${String(many.count - loaded - 1).padStart(4, '0')}`;
       await row(exps, firstOfNext).waitFor({ timeout: 30_000 });
-      const want = String(loaded + 101);
-      await page
-        .waitForFunction(
-          (pos) => [...document.querySelectorAll('.pane .monaco-list-row')].some((r) => r.textContent.includes('Load more runs') && r.getAttribute('aria-posinset') === pos),
-          want,
-          { timeout: 30_000 },
-        )
-        .catch(async () => {
-          throw new Error(`after "Load more", the next "Load more" row is not number ${want} (aria-posinset ${await more.getAttribute('aria-posinset').catch(() => 'none')})`);
-        });
+      const next = await focusLoadMore();
+      assert.equal(next, loaded + 101, `after "Load more", the next "Load more" row is number ${next}, not ${loaded + 101}`);
+      await row(exps, `run-${String(many.count - loaded - 100).padStart(4, '0')}`).waitFor({ timeout: 10_000 });
       await shot('12-runs-after-load-more');
       await collapseAll(page, 'Experiments');
     },

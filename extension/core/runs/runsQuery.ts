@@ -1,4 +1,4 @@
-import { FilterError, formatFilterError, parseFilter, parseOrderByList, RUNS } from '../filter';
+import { FilterError, parseFilter, parseOrderByList, RUNS } from '../filter';
 import { TAG } from '../model/entities';
 
 /**
@@ -19,16 +19,23 @@ export function validateRunsQuery(q: RunsQuery): void {
 }
 
 /**
- * What an input box shows for a query MLflow would refuse: MLflow's message, the text with a caret
- * under the offending span, and the position (1-based); undefined when the query is valid.
+ * What an input box shows for a query MLflow would refuse, on one line (VS Code's validation
+ * message folds line breaks, so a caret on a line of its own would not stay under the position):
+ * MLflow's message, the 1-based position, and the text around it with a caret mark (‸) inserted
+ * where the problem starts. Undefined when the query is valid.
  */
 export function filterProblem(q: RunsQuery): string | undefined {
   try {
     validateRunsQuery(q);
     return undefined;
   } catch (e) {
-    if (e instanceof FilterError) return `${formatFilterError(e)}\n(at character ${e.offset + 1})`;
-    throw e;
+    if (!(e instanceof FilterError)) throw e;
+    const text = e.input.replace(/[\r\n\t]/g, ' ');
+    const at = Math.min(Math.max(0, e.offset), text.length);
+    const before = text.slice(Math.max(0, at - 40), at);
+    const after = text.slice(at, at + 30);
+    const excerpt = `${at > 40 ? '…' : ''}${before}‸${after}${at + 30 < text.length ? '…' : ''}`;
+    return `${e.message} — at character ${at + 1}: ${excerpt}`;
   }
 }
 
