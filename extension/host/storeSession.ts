@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { errText } from '../core/store/fileStore';
 import type { RequestEvent } from '../core/store/operation';
-import { openStore, openWritableStore, type OpenStoreOptions, type ReadableStore, type Store } from '../core/store/openStore';
+import { isWritableStore, openStore, openWritableStore, type OpenStoreOptions, type ReadableStore, type Store } from '../core/store/openStore';
 import type { RestOptions } from '../core/store/rest/restOptions';
 import { redactUri, resolveTrackingUri, storeKindOf, type TrackingUriSource } from '../core/store/trackingUri';
 import { loadServerCredentials } from './credentials';
@@ -129,7 +129,7 @@ export class StoreSession implements vscode.Disposable {
   async writable(): Promise<Store> {
     const s = this.current;
     if (s.kind !== 'connected') throw new Error('no tracking store is open');
-    if (typeof (s.store as Partial<Store>).setRegisteredModelAlias === 'function') return s.store as Store;
+    if (isWritableStore(s.store)) return s.store;
     if (!this.writer) {
       const uri = s.uri;
       this.writer = (async () => {

@@ -11,6 +11,7 @@ import type {
   RunsPage,
   SearchRunsOptions,
   SearchRunsPageOptions,
+  StoreCapabilities,
   TrackingStore,
   UpdateRunOptions,
 } from '../trackingStore';
@@ -57,6 +58,16 @@ function currentUser(): string {
 
 export class RestStore implements TrackingStore, RegistryStore {
   readonly kind: 'rest' | 'sqlite';
+  readonly capabilities: StoreCapabilities = Object.freeze({
+    trackingRead: true,
+    trackingWrite: true,
+    registryRead: true,
+    registryWrite: true,
+    artifacts: true,
+    traces: false,
+    runPaging: 'server',
+    historyBulkInterval: false,
+  });
   readonly uri: string;
   protected readonly http: MlflowHttpClient;
   private onClose?: () => Promise<void>;
@@ -336,7 +347,9 @@ export class RestStore implements TrackingStore, RegistryStore {
           '/metrics/get-history',
           { run_id: runId, metric_key: key, max_results: n, page_token: token },
           SHAPES.metricHistory,
-          { notFound: `run ${runId}`, maxItems: n },
+          // Servers before paged history (MLflow 1.x) send the whole history in one answer: bound
+          // it by the call's item limit, not the page size.
+          { notFound: `run ${runId}`, maxItems: this.http.maxItems },
         );
         return { items: r.metrics, next: r.next_page_token };
       },
