@@ -117,6 +117,8 @@ export class RunsTable {
     completions.setAttribute('role', 'listbox');
     completions.hidden = true;
     const columnsButton = toolbar.appendChild(component('vscode-button', { secondary: '', icon: 'list-selection', title: 'Choose columns' }, 'Columns'));
+    const refresh = toolbar.appendChild(component('vscode-button', { secondary: '', icon: 'refresh', title: 'Read the runs again from the store' }, 'Refresh'));
+    refresh.addEventListener('click', () => this.query());
     const count = toolbar.appendChild(el('span', 'count'));
     count.setAttribute('aria-live', 'polite');
     const filterError = el('div', 'filter-error');
