@@ -448,6 +448,7 @@ export class RunsTable {
       ...groups.map((g) => {
         const cell = el('div', `group-cell group-${g.group}`, GROUP_TITLES[g.group]);
         cell.style.width = `${g.width}px`;
+        cell.title = GROUP_TITLES[g.group];
         return cell;
       }),
     );
