@@ -238,7 +238,7 @@ export class RunsTable {
       this.loading = false;
       this.showLoadError(e);
     }
-    this.stamp++;
+    // No stamp bump: rows already on screen did not change; new rows are painted as they enter.
     this.paint();
     this.afterPage();
   }
