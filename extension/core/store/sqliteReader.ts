@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Experiment, Metric, ModelVersion, RegisteredModel, Run, RunInfo, RunStatus, ViewType } from '../model/entities';
-import { StoreError } from './errors';
-import { listLocalArtifacts, localArtifactRoot, readLocalArtifact } from './localArtifacts';
+import { StoreError, type ProblemSink } from './errors';
+import { listLocalArtifacts, localArtifactRoot, readLocalArtifact, streamLocalArtifact } from './localArtifacts';
 import { applyExperimentSearch, applyModelSearch, applyRunSearch, applyVersionSearch, sortModelVersions, sortRegisteredModels } from './searchLocal';
 import type { RegistryReader, RunsPage, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions, TrackingReader } from './trackingStore';
 import { pageOf } from './paging';
@@ -66,6 +66,8 @@ export class SqliteReader implements TrackingReader, RegistryReader {
   constructor(
     readonly uri: string,
     readonly path: string,
+    /** Where artifacts skipped while listing are reported (links out of the artifact folder, FIFOs…). */
+    private readonly onProblem?: ProblemSink,
   ) {
     const mod = loadSqlite();
     if (!mod) throw new StoreError('UNSUPPORTED_STORE', 'This Node runtime has no node:sqlite; use an mlflow server for this store', uri);
@@ -215,12 +217,17 @@ export class SqliteReader implements TrackingReader, RegistryReader {
 
   async listArtifacts(runId: string, path = ''): Promise<import('../model/entities').ArtifactEntry[]> {
     const run = await this.getRun(runId);
-    return listLocalArtifacts(localArtifactRoot(runId, run.info.artifactUri), path);
+    return listLocalArtifacts(localArtifactRoot(runId, run.info.artifactUri), path, this.onProblem);
   }
 
   async readArtifact(runId: string, path: string): Promise<Uint8Array> {
     const run = await this.getRun(runId);
     return readLocalArtifact(localArtifactRoot(runId, run.info.artifactUri), path);
+  }
+
+  async streamArtifact(runId: string, path: string, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<void> {
+    const run = await this.getRun(runId);
+    return streamLocalArtifact(localArtifactRoot(runId, run.info.artifactUri), path, onChunk);
   }
 
   // ---------------------------------------------------------------- registry
