@@ -5,6 +5,7 @@ import type { Run } from '../core/model/entities';
 import { TAG } from '../core/model/entities';
 import { errText } from '../core/store/fileStore';
 import type { HostToRunDetails, RunDetailsData, RunDetailsState, RunDetailsToHost } from '../../webviews/protocol';
+import { withStoreCall } from './storeCall';
 import type { StoreSession } from './storeSession';
 
 /**
@@ -57,7 +58,7 @@ export class RunPanels implements vscode.WebviewPanelSerializer<RunDetailsState>
     const post = (m: HostToRunDetails) => void panel.webview.postMessage(m);
     const load = async () => {
       try {
-        const data = await this.load(runId);
+        const data = await withStoreCall({ title: `loading run ${runId}` }, () => this.load(runId));
         panel.title = `Run ${data.runName || runId.slice(0, 8)}`;
         post({ type: 'runDetails', data });
       } catch (e) {
@@ -124,7 +125,7 @@ export class RunPanels implements vscode.WebviewPanelSerializer<RunDetailsState>
     const state = this.session.state;
     if (state.kind !== 'connected') return;
     try {
-      const bytes = await state.store.readArtifact(runId, path);
+      const bytes = await withStoreCall({ title: `reading ${path}` }, () => state.store.readArtifact(runId, path));
       const isText = !bytes.subarray(0, 8000).includes(0);
       if (!isText) {
         void vscode.window.showInformationMessage(`${path} is a binary file (${formatBytes(bytes.length)}).`);

@@ -32,7 +32,8 @@ export const CHUNK_BYTES = 1024 * 1024;
 // the process's controlling terminal. Both are 0 where the platform lacks them (Windows).
 export const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
-export type UnreadableReason = 'ENOTREGULAR' | 'ETOOLARGE';
+/** EISDIR for a folder, as fs.readFile reports it, so callers that take a folder as "no such key" still can. */
+export type UnreadableReason = 'ENOTREGULAR' | 'EISDIR' | 'ETOOLARGE';
 
 /** A file that exists but is refused: not a regular file, or over the size limit. */
 export class UnreadableFileError extends Error {
@@ -46,19 +47,21 @@ export class UnreadableFileError extends Error {
   }
 }
 
+const FOLDER = 'a folder';
+
 /** What a non-regular file is, in words for a log line. */
 export function fileKind(st: Pick<Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'isDirectory' | 'isSymbolicLink'>): string {
   if (st.isFIFO()) return 'a FIFO (named pipe)';
   if (st.isCharacterDevice()) return 'a character device';
   if (st.isBlockDevice()) return 'a block device';
   if (st.isSocket()) return 'a socket';
-  if (st.isDirectory()) return 'a folder';
+  if (st.isDirectory()) return FOLDER;
   if (st.isSymbolicLink()) return 'a symbolic link';
   return 'not a regular file';
 }
 
 export function notRegularFile(path: string, kind: string): UnreadableFileError {
-  return new UnreadableFileError('ENOTREGULAR', path, `${kind}, not a regular file; not read`);
+  return new UnreadableFileError(kind === FOLDER ? 'EISDIR' : 'ENOTREGULAR', path, `${kind}, not a regular file; not read`);
 }
 
 export function tooLarge(path: string, size: number, max: number, what: string): UnreadableFileError {
