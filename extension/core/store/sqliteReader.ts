@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { fileKind } from './boundedRead';
 import type { Experiment, Metric, ModelVersion, RegisteredModel, Run, RunInfo, RunStatus, ViewType } from '../model/entities';
 import { StoreError, type ProblemSink } from './errors';
 import { listLocalArtifacts, localArtifactRoot, readLocalArtifact, streamLocalArtifact } from './localArtifacts';
@@ -83,6 +84,9 @@ export class SqliteReader implements TrackingReader, RegistryReader {
     const mod = loadSqlite();
     if (!mod) throw new StoreError('UNSUPPORTED_STORE', 'This Node runtime has no node:sqlite; use an mlflow server for this store', uri);
     if (!existsSync(path)) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `SQLite database not found: ${path}`, path);
+    // SQLite opens the path synchronously: a FIFO there would block the extension host for good.
+    const st = statSync(path);
+    if (!st.isFile()) throw new StoreError('INVALID_PARAMETER_VALUE', `${path} is ${fileKind(st)}, not an SQLite database file`, path);
     try {
       this.db = new mod.DatabaseSync(path, { readOnly: true });
       this.db.prepare('select 1 from experiments limit 1').all();
