@@ -146,6 +146,7 @@ async function scrollInPage(page: Page, targetRow: number, stepPx: number): Prom
       }
       await new Promise((r) => setTimeout(r, 100));
       const rows = [...document.querySelectorAll<HTMLElement>('.row:not([hidden])')].map((r) => Number(r.dataset.index));
+      if (rows.length === 0) rows.push(Math.floor((grid.scrollTop + grid.clientHeight) / rowH) - 1); // the control page has no rows
       frameTimes.sort((a, b) => a - b);
       const q = (p: number) => Math.round((frameTimes[Math.min(frameTimes.length - 1, Math.floor(p * frameTimes.length))] ?? 0) * 10) / 10;
       const tasks = w.__longtasks.filter((t) => t.start >= t0);
@@ -180,6 +181,18 @@ export default async function runsTableScroll(): Promise<unknown> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   try {
     const result: Record<string, unknown> = { runs: all.length, pageSize: 200, rowHeightPx: 26, viewport: '1400x900', storeColdFirstPageMs: Math.round(coldFirstPageMs) };
+    // Control: the same scroll over an empty page of the same height, with no script at all. Long
+    // tasks here are the machine's (other processes on a shared CPU), not the table's.
+    {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.addInitScript('window.__name = (f) => f;');
+      await page.setContent(`<html><body style="margin:0"><div class="grid" style="height:100vh;overflow:auto"><div class="body" style="height:${all.length * 26}px"></div></div>
+<script>window.__longtasks=[];new PerformanceObserver((l)=>{for(const e of l.getEntries())window.__longtasks.push({start:e.startTime,duration:e.duration});}).observe({type:'longtask',buffered:true});</script></body></html>`);
+      const scroll = await scrollInPage(page, all.length, stepPx);
+      result.controlEmptyPage = { ...scroll, stepPx, note: 'no table, no script: long tasks here measure CPU contention on this machine' };
+      log(`control: ${JSON.stringify(result.controlEmptyPage)}`);
+      await page.close();
+    }
     for (const mode of [
       { name: 'wheel', step: stepPx },
       { name: 'scrollbarJumps', step: 0 },
