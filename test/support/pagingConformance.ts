@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { Run, ViewType } from '../../extension/core/model/entities';
@@ -116,9 +116,26 @@ export function pagingCases(datasets: boolean): PagingCase[] {
   return PAGING_CASES.filter((c) => datasets || !c.datasets);
 }
 
-export function askMlflowPaging(uri: string, experimentIds: string[], cases: readonly PagingCase[], cwd?: string): PagingAnswer {
+/**
+ * MLflow's answers. Asynchronous on purpose: a test `mlflow server` in this process writes its log
+ * into a pipe that only an event loop that keeps turning drains; a blocking spawnSync would let
+ * that pipe fill and the server stop answering.
+ */
+export function askMlflowPaging(uri: string, experimentIds: string[], cases: readonly PagingCase[], cwd?: string): Promise<PagingAnswer> {
   const wire = cases.map((c) => ({ ...c, experiment_ids: c.secondOnly ? [experimentIds[1]] : undefined }));
-  return JSON.parse(python(['ask', uri], JSON.stringify({ experiment_ids: experimentIds, cases: wire }), cwd)) as PagingAnswer;
+  return new Promise((resolve, reject) => {
+    const child = spawn(mlflowPython(), [SCRIPT, 'ask', uri], { cwd, env: mlflowEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-8000)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`mlflow_paging.py ask failed (${code}):\n${err.slice(-4000)}`));
+      resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as PagingAnswer);
+    });
+    child.stdin.end(JSON.stringify({ experiment_ids: experimentIds, cases: wire }));
+  });
 }
 
 function metricJson(v: number): number | string | null {

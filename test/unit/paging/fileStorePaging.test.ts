@@ -12,6 +12,6 @@ describePagingConformance('paged run search: file store reader vs mlflow', cases
   const root = join(mkdtempSync(join(tmpdir(), 'mlwb-paging-')), 'mlruns');
   const uri = `file://${root}`;
   const experimentIds = makePagingStore(uri, { datasets: false });
-  const answer = askMlflowPaging(uri, experimentIds, cases);
+  const answer = await askMlflowPaging(uri, experimentIds, cases);
   return { store: new FileStoreReader(root), experimentIds, answer };
 });

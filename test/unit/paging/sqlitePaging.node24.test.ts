@@ -16,6 +16,6 @@ describePagingConformance('paged run search: direct SQLite reader vs mlflow', ca
   const db = join(dir, 'mlflow.db');
   const uri = `sqlite:///${db}`;
   const experimentIds = makePagingStore(uri, { datasets: true, cwd: dir });
-  const answer = askMlflowPaging(uri, experimentIds, cases, dir);
+  const answer = await askMlflowPaging(uri, experimentIds, cases, dir);
   return { store: new SqliteReader(uri, db), experimentIds, answer };
 });

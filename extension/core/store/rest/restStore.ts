@@ -17,6 +17,7 @@ import type {
 } from '../trackingStore';
 import { splitBatch } from './batchChunks';
 import { checkMaxResults } from '../paging';
+import { planRunSearch } from '../../filter';
 import { MlflowHttpClient, type Params, type RequestContext } from './httpClient';
 import type { RestOptions } from './restOptions';
 import { SHAPES } from './restShapes';
@@ -229,6 +230,8 @@ export class RestStore implements TrackingStore, RegistryStore {
   // ---------------------------------------------------------------- runs
 
   async searchRuns(opts: SearchRunsOptions): Promise<Run[]> {
+    // Our parser first: a bad filter or order_by never reaches the server, and its error has a position.
+    planRunSearch(opts.filter, opts.orderBy);
     if (opts.experimentIds.length === 0) return [];
     return this.paged(
       '/runs/search',
@@ -257,6 +260,7 @@ export class RestStore implements TrackingStore, RegistryStore {
 
   async searchRunsPage(opts: SearchRunsPageOptions): Promise<RunsPage> {
     checkMaxResults(opts.maxResults, this.http.shown);
+    planRunSearch(opts.filter, opts.orderBy);
     if (opts.experimentIds.length === 0) return { runs: [] };
     const r = await this.call<{ runs?: RunJson[]; next_page_token?: string }>(
       'POST',
