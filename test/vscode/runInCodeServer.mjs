@@ -4,7 +4,11 @@
 // `FAIL name: reason` per case and a final `vscode: N passed, N failed`; exits 1 on any failure.
 // Screenshots land in test-results/vscode/. Expects out/mlflow-workbench.vsix (packages it if missing).
 // Env: MLWB_KEEP_TMP=1 keeps the temp workspace; MLWB_SKIP_RESTRICTED=1 skips the Restricted Mode pass;
-// MLWB_SKIP_SQLITE=1 skips the pass on a workspace holding mlflow.db.
+// MLWB_SKIP_SQLITE=1 skips the passes on a workspace holding mlflow.db (trusted, and untrusted with
+// a hostile `mlflow/` package of its own). MLWB_ONLY_PASS=name[,name] runs only those passes
+// (trusted, restricted, sqlite, restricted-sqlite). MLWB_MANY_RUNS=N sizes the paging flow's
+// experiment (default 1000). MLWB_FLOWS=text runs only the UI flows whose name contains that text
+// (the extension-host suite always runs).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,10 +16,12 @@ import { join } from 'node:path';
 import { buildSuite, packageRunner, repo } from './build.mjs';
 import { checkCodeServer, installExtensions, startCodeServer, writeUserSettings } from './codeServer.mjs';
 import { launchBrowser, openWorkbench } from './browser.mjs';
-import { registryEditFlow, restrictedFlows, userFlows } from './uiFlows.mjs';
-import { mlflowPython, prepareWorkspace } from './workspace.mjs';
+import { experimentsViewFlows, plantHostilePackages, registryEditFlow, restrictedFlows, restrictedHostileFlow, runsTableFlow, userFlows } from './uiFlows.mjs';
+import { addManyRuns, mlflowPython, prepareWorkspace } from './workspace.mjs';
 
 const SUITE_TIMEOUT_MS = 150_000;
+/** Runs in the paging flow's experiment (MLWB_MANY_RUNS overrides, e.g. for a quick local pass). */
+const MANY_RUNS = Number(process.env.MLWB_MANY_RUNS ?? 1000);
 const shots = join(repo, 'test-results', 'vscode');
 const results = []; // {name, ok, error}
 const cleanups = [];
@@ -41,7 +47,10 @@ async function waitForResults(path, what, isAlive) {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected, browser, flows, mode, store }) {
+const onlyPasses = process.env.MLWB_ONLY_PASS ? new Set(process.env.MLWB_ONLY_PASS.split(',')) : undefined;
+
+async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected, browser, flows, mode, store, flowContext = {} }) {
+  if (onlyPasses && !onlyPasses.has(name)) return;
   const userDataDir = join(tmp, `user-data-${name}`);
   writeUserSettings(userDataDir, {
     'workbench.startupEditor': 'none',
@@ -80,9 +89,10 @@ async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected,
     const suite = await waitForResults(resultsFile, name, () => cs.proc.exitCode === null);
     phase(`${name}: suite done`);
     for (const r of suite.results) record(`${name === 'trusted' ? '' : `${name}: `}${r.name}`, r.ok, r.error);
-    for (const flow of flows) {
+    const only = process.env.MLWB_FLOWS;
+    for (const flow of flows.filter((f) => !only || f.name.includes(only))) {
       try {
-        await flow.fn(page, { workspace, expected: JSON.parse(readFileSync(expected, 'utf8')), shot: (n) => page.screenshot({ path: join(shots, `${name === 'trusted' ? '' : `${name}-`}${n}.png`) }) });
+        await flow.fn(page, { ...flowContext, workspace, expected: JSON.parse(readFileSync(expected, 'utf8')), shot: (n) => page.screenshot({ path: join(shots, `${name === 'trusted' ? '' : `${name}-`}${n}.png`) }) });
         record(`ui: ${name === 'trusted' ? '' : `${name}: `}${flow.name}`, true);
       } catch (e) {
         await page.screenshot({ path: join(shots, `FAILED-${name}-${flow.name.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
@@ -107,18 +117,26 @@ async function main() {
   if (!process.env.MLWB_KEEP_TMP) cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
   phase('suite and runner built');
   const extensionsDir = join(tmp, 'extensions');
-  const [{ workspace, expected }, sqlite] = await Promise.all([
-    prepareWorkspace(join(tmp, 'fixture')),
+  const [{ workspace, expected }, sqlite, hostile] = await Promise.all([
+    // The file-store workspace also gets a 1,000-run experiment for the paging flow.
+    prepareWorkspace(join(tmp, 'fixture')).then(async (w) => (await addManyRuns(join(tmp, 'fixture'), MANY_RUNS), w)),
     process.env.MLWB_SKIP_SQLITE ? undefined : prepareWorkspace(join(tmp, 'fixture-sqlite'), 'sqlite'),
+    process.env.MLWB_SKIP_SQLITE || process.env.MLWB_SKIP_RESTRICTED ? undefined : prepareWorkspace(join(tmp, 'fixture-hostile'), 'sqlite'),
     installExtensions(extensionsDir, [join(repo, 'out', 'mlflow-workbench.vsix'), runnerVsix]),
   ]);
   phase('workspace written by mlflow, extensions installed');
   const browser = await launchBrowser();
   cleanups.push(() => browser.close());
-  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, registryEditFlow] });
+  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, ...experimentsViewFlows, runsTableFlow, registryEditFlow] });
   if (!process.env.MLWB_SKIP_RESTRICTED) await runPass({ tmp, name: 'restricted', trusted: false, extensionsDir, workspace, expected, browser, flows: restrictedFlows });
   // MLflow's default store: the same store cases and the views flow on a workspace holding mlflow.db.
   if (sqlite) await runPass({ tmp, name: 'sqlite', trusted: true, extensionsDir, workspace: sqlite.workspace, expected: sqlite.expected, browser, flows: [userFlows[0], registryEditFlow], mode: 'stores', store: 'sqlite' });
+  // Restricted Mode on mlflow.db next to a package `mlflow/` of the folder's own: nothing of it runs.
+  if (hostile) {
+    const marker = join(tmp, 'hostile-package-ran.txt');
+    plantHostilePackages(hostile.workspace, marker);
+    await runPass({ tmp, name: 'restricted-sqlite', trusted: false, extensionsDir, workspace: hostile.workspace, expected: hostile.expected, browser, flows: [restrictedHostileFlow], store: 'sqlite', flowContext: { marker } });
+  }
 }
 
 async function cleanup() {

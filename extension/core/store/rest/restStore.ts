@@ -16,6 +16,7 @@ import type {
   UpdateRunOptions,
 } from '../trackingStore';
 import { splitBatch } from './batchChunks';
+import { getMetricHistoryBulkInterval, type BulkPoint } from './historyBulk';
 import { checkMaxResults } from '../paging';
 import { planRunSearch } from '../../filter';
 import { MlflowHttpClient, type Params, type RequestContext } from './httpClient';
@@ -351,13 +352,20 @@ export class RestStore implements TrackingStore, RegistryStore {
           '/metrics/get-history',
           { run_id: runId, metric_key: key, max_results: n, page_token: token },
           SHAPES.metricHistory,
-          { notFound: `run ${runId}`, maxItems: n },
+          // Servers before paged history (MLflow 1.x) send the whole history in one answer: bound
+          // it by the call's item limit, not the page size.
+          { notFound: `run ${runId}`, maxItems: this.http.maxItems },
         );
         return { items: r.metrics, next: r.next_page_token };
       },
       metricOf,
       PAGE.history,
     );
+  }
+
+  /** Server-sampled histories of several runs in one call (see historyBulk.ts for what the sampling loses). */
+  metricHistoryBulkInterval(runIds: string[], key: string, maxResults: number, range?: { startStep: number; endStep: number }): Promise<BulkPoint[]> {
+    return getMetricHistoryBulkInterval(this.http, runIds, key, maxResults, range);
   }
 
   // ---------------------------------------------------------------- artifacts
