@@ -197,7 +197,10 @@ export function describePagingConformance(title: string, cases: readonly PagingC
             const got = await s.store.searchRunsPage({ ...base, maxResults: c.sizes[0] });
             problems.push(`${label(c)}: mlflow rejects it (${want.error}) but we returned ${got.runs.length} runs`);
           } catch (e) {
-            if (!(e instanceof StoreError) || e.code !== 'INVALID_PARAMETER_VALUE') problems.push(`${label(c)}: rejected, but not as invalid input: ${String(e)}`);
+            // A server may answer with another code than ours (MLflow 3.17's server reports a duplicate
+            // order_by key as INTERNAL_ERROR); then it must be the code mlflow's client saw.
+            const sameAsServer = e instanceof StoreError && s.store.capabilities.runPaging === 'server' && want.error.includes(e.code);
+            if (!(e instanceof StoreError) || (e.code !== 'INVALID_PARAMETER_VALUE' && !sameAsServer)) problems.push(`${label(c)}: rejected, but not as invalid input: ${String(e)}`);
           }
           continue;
         }
@@ -257,7 +260,10 @@ export function describePagingConformance(title: string, cases: readonly PagingC
 
     test('a page size or token mlflow refuses is refused', async () => {
       const base = { experimentIds: s.experimentIds };
-      for (const bad of [{ maxResults: 0 }, { maxResults: 50_001 }, { maxResults: 1.5 }, { maxResults: 7, pageToken: 'not a token' }, { maxResults: 7, pageToken: Buffer.from('{"offset": -1}').toString('base64') }]) {
+      const bads: { maxResults: number; pageToken?: string }[] = [{ maxResults: 0 }, { maxResults: 50_001 }, { maxResults: 1.5 }, { maxResults: 7, pageToken: 'not a token' }];
+      // MLflow itself takes a negative offset (its SQL store then starts at 0); our readers refuse it.
+      if (s.store.capabilities.runPaging !== 'server') bads.push({ maxResults: 7, pageToken: Buffer.from('{"offset": -1}').toString('base64') });
+      for (const bad of bads) {
         await assert.rejects(s.store.searchRunsPage({ ...base, ...bad }), (e: unknown) => e instanceof StoreError && e.code === 'INVALID_PARAMETER_VALUE', JSON.stringify(bad));
       }
     });

@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readdirSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { parseLatestMetric, parseMetricHistory } from '../format/metricFile';
 import { parseFlatYaml } from '../format/flatYaml';
@@ -447,6 +447,47 @@ export class FileStoreReader {
     return this.matchSelection(info, data, c.path, plan);
   }
 
+  /**
+   * readRunData from remembered files only, with synchronous listings and stats (a page of cached
+   * runs then costs a few milliseconds, not thousands of thread-pool round trips); undefined as soon
+   * as one file is not remembered or has changed, and the caller reads asynchronously.
+   */
+  protected peekRunData(runPath: string): Run['data'] | undefined {
+    const params = this.peekTree<string>(runPath + sep + 'params', () => TEXT_TAG);
+    const tags = params && this.peekTree<string>(runPath + sep + 'tags', () => TEXT_TAG);
+    const latest = tags && this.peekTree<Metric>(runPath + sep + 'metrics', (key) => `latest:${key}`);
+    if (!params || !tags || !latest) return undefined;
+    const metrics: Record<string, Metric> = {};
+    for (const [k, m] of Object.entries(latest)) metrics[k] = { ...m };
+    return { params, tags, metrics };
+  }
+
+  /** A one-file-per-key folder (keys with `/` are nested folders) from the cache; a missing folder is empty. */
+  private peekTree<T>(dir: string, tagOf: (key: string) => string): Record<string, T> | undefined {
+    const out: Record<string, T> = {};
+    const walk = (abs: string, prefix: string): boolean => {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(abs, { withFileTypes: true });
+      } catch (e) {
+        return isAbsentFile(e);
+      }
+      for (const d of entries) {
+        const key = prefix ? `${prefix}/${d.name}` : d.name;
+        const path = abs + sep + d.name;
+        if (d.isDirectory()) {
+          if (!walk(path, key)) return false;
+          continue;
+        }
+        const v = this.statCache.peekSync<T>(path, tagOf(key));
+        if (v === undefined) return false;
+        out[key] = v;
+      }
+      return true;
+    };
+    return walk(dir, '') ? out : undefined;
+  }
+
   private matchSelection(info: RunInfo, data: Run['data'], path: string, plan: RunSearchPlan): Selected | undefined {
     if (plan.usesRunName && !info.runName && data.tags[TAG.runName]) info = { ...info, runName: data.tags[TAG.runName] };
     const run = { info, data };
@@ -456,7 +497,7 @@ export class FileStoreReader {
   /** Whole runs for selected ones; a run folder removed since it was selected is skipped and reported. */
   protected async completeRuns(selected: readonly Selected[]): Promise<Run[]> {
     const runs = await mapLimit(selected, IO_CONCURRENCY, async ({ run, path }): Promise<Run | undefined> => {
-      const data = await this.readRunData(path);
+      const data = this.peekRunData(path) ?? (await this.readRunData(path));
       try {
         await statFast(join(path, 'meta.yaml'));
       } catch (e) {
