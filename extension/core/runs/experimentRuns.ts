@@ -337,10 +337,17 @@ function sameIds(a: readonly Run[], b: readonly Run[]): boolean {
   return a.length === b.length && a.every((r, i) => r.info.runId === b[i].info.runId);
 }
 
-/** The run's content with object keys sorted: readers fill params/metrics/tags in no fixed order. */
 function fingerprint(r: Run): string {
-  return JSON.stringify(r, (_key, value: unknown) =>
-    value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value,
+  return contentKey(r);
+}
+
+/**
+ * An entity's content as JSON with object keys sorted, to tell whether it changed between reads:
+ * readers fill params, metrics and tags in no fixed order.
+ */
+export function contentKey(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
   );
 }
 
