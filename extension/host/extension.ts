@@ -7,9 +7,12 @@ import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
 import { MlflowTaskProvider, runEntryPoint } from './projectRunner';
 import { registerRegistryActions } from './registryActions';
 import { RUN_DETAILS_VIEW_TYPE, RunPanels } from './runPanel';
+import { openRunsTable } from './runsTableCommand';
+import { RunsTables, type RunsTableSelection } from './runsTablePanel';
 import { createStoreStatusItem } from './statusBar';
 import { pickStore } from './storePicker';
 import { downloadRunArtifacts } from './artifactCommands';
+import { registerRunsQueryCommands } from './runsQueryCommands';
 import { StoreSession } from './storeSession';
 
 /** What activate() returns: used by the extension-host test suite and by other extensions. */
@@ -18,6 +21,8 @@ export interface MlflowWorkbenchApi {
   experimentsTree: vscode.TreeDataProvider<ExperimentsNode>;
   modelsTree: vscode.TreeDataProvider<ModelsNode>;
   whenReady(): Promise<void>;
+  /** Open runs tables and their selection (what the charts and comparison panels open from). */
+  runsTables: Pick<RunsTables, 'show' | 'selection' | 'onDidChangeSelection'>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<MlflowWorkbenchApi> {
@@ -34,14 +39,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   models.onMessage = (m) => (modelsView.message = m);
   context.subscriptions.push(experimentsView, modelsView, createStoreStatusItem(session));
 
+  // A new or reconnected store starts the views afresh; a refresh of the same store re-reads what is
+  // shown and re-renders only what changed.
+  context.subscriptions.push(session.onDidChange(() => {
+    experiments.reset();
+    models.refresh();
+  }));
   const refresh = () => {
-    experiments.refresh();
+    void experiments.refresh();
     models.refresh();
   };
-  context.subscriptions.push(session.onDidChange(refresh));
+  context.subscriptions.push(registerRunsQueryCommands(experiments, experimentsView));
 
   const panels = new RunPanels(context, session, log);
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(RUN_DETAILS_VIEW_TYPE, panels));
+  const runsTables = new RunsTables(context, session, log);
+  context.subscriptions.push(runsTables);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('mlflow.refresh', async () => {
@@ -52,7 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     vscode.commands.registerCommand('mlflow.selectStore', () => pickStore(context, session)),
     vscode.commands.registerCommand('mlflow.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mlflow-workbench.mlflow-workbench')),
     vscode.commands.registerCommand('mlflow.showLog', () => log.show()),
-    vscode.commands.registerCommand('mlflow.showMoreRuns', (experimentId: string) => experiments.showMore(experimentId)),
+    vscode.commands.registerCommand('mlflow.loadMoreRuns', (node?: ExperimentsNode) => experiments.loadMore(node)),
     vscode.commands.registerCommand('mlflow.copyRunId', async (node?: ExperimentsNode) => {
       if (node?.type === 'run') await vscode.env.clipboard.writeText(node.run.info.runId);
     }),
@@ -64,6 +77,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
       if (typeof node === 'string') panels.show(node);
       else if (node?.type === 'run') panels.show(node.run.info.runId, node.run.info.runName);
     }),
+    vscode.commands.registerCommand('mlflow.openRunsTable', (node?: ExperimentsNode) =>
+      openRunsTable(session, runsTables, node?.type === 'experiment' ? node.experiment : undefined),
+    ),
+    vscode.commands.registerCommand('mlflow.runsTable.selection', (): RunsTableSelection | undefined => runsTables.selection()),
     vscode.commands.registerCommand('mlflow.runEntryPoint', (target?: vscode.Uri | string, entryPoint?: string) => runEntryPoint(session, log, target, entryPoint)),
   );
 
@@ -92,6 +109,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     experimentsTree: experiments,
     modelsTree: models,
     whenReady: () => session.whenReady(),
+    runsTables,
   };
 }
 
