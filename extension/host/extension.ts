@@ -7,6 +7,8 @@ import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
 import { MlflowTaskProvider, runEntryPoint } from './projectRunner';
 import { registerRegistryActions } from './registryActions';
 import { RUN_DETAILS_VIEW_TYPE, RunPanels } from './runPanel';
+import { openRunsTable } from './runsTableCommand';
+import { RunsTables, type RunsTableSelection } from './runsTablePanel';
 import { createStoreStatusItem } from './statusBar';
 import { pickStore } from './storePicker';
 import { downloadRunArtifacts } from './artifactCommands';
@@ -18,6 +20,8 @@ export interface MlflowWorkbenchApi {
   experimentsTree: vscode.TreeDataProvider<ExperimentsNode>;
   modelsTree: vscode.TreeDataProvider<ModelsNode>;
   whenReady(): Promise<void>;
+  /** Open runs tables and their selection (what the charts and comparison panels open from). */
+  runsTables: Pick<RunsTables, 'show' | 'selection' | 'onDidChangeSelection'>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<MlflowWorkbenchApi> {
@@ -42,6 +46,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
 
   const panels = new RunPanels(context, session, log);
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(RUN_DETAILS_VIEW_TYPE, panels));
+  const runsTables = new RunsTables(context, session, log);
+  context.subscriptions.push(runsTables);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('mlflow.refresh', async () => {
@@ -64,6 +70,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
       if (typeof node === 'string') panels.show(node);
       else if (node?.type === 'run') panels.show(node.run.info.runId, node.run.info.runName);
     }),
+    vscode.commands.registerCommand('mlflow.openRunsTable', (node?: ExperimentsNode) =>
+      openRunsTable(session, runsTables, node?.type === 'experiment' ? node.experiment : undefined),
+    ),
+    vscode.commands.registerCommand('mlflow.runsTable.selection', (): RunsTableSelection | undefined => runsTables.selection()),
     vscode.commands.registerCommand('mlflow.runEntryPoint', (target?: vscode.Uri | string, entryPoint?: string) => runEntryPoint(session, log, target, entryPoint)),
   );
 
@@ -92,6 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     experimentsTree: experiments,
     modelsTree: models,
     whenReady: () => session.whenReady(),
+    runsTables,
   };
 }
 
