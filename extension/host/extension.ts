@@ -13,6 +13,7 @@ import { ChartPanels, chartRunIds } from './chartsPanel';
 import { createStoreStatusItem } from './statusBar';
 import { pickStore } from './storePicker';
 import { downloadRunArtifacts } from './artifactCommands';
+import { registerRunsQueryCommands } from './runsQueryCommands';
 import { StoreSession } from './storeSession';
 
 /** What activate() returns: used by the extension-host test suite and by other extensions. */
@@ -40,11 +41,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   models.onMessage = (m) => (modelsView.message = m);
   context.subscriptions.push(experimentsView, modelsView, createStoreStatusItem(session));
 
+  // A new or reconnected store starts the views afresh; a refresh of the same store re-reads what is
+  // shown and re-renders only what changed.
+  context.subscriptions.push(session.onDidChange(() => {
+    experiments.reset();
+    models.refresh();
+  }));
   const refresh = () => {
-    experiments.refresh();
+    void experiments.refresh();
     models.refresh();
   };
-  context.subscriptions.push(session.onDidChange(refresh));
+  context.subscriptions.push(registerRunsQueryCommands(experiments, experimentsView));
 
   const panels = new RunPanels(context, session, log);
   const charts = new ChartPanels(context, session, log);
@@ -62,7 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     vscode.commands.registerCommand('mlflow.selectStore', () => pickStore(context, session)),
     vscode.commands.registerCommand('mlflow.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mlflow-workbench.mlflow-workbench')),
     vscode.commands.registerCommand('mlflow.showLog', () => log.show()),
-    vscode.commands.registerCommand('mlflow.showMoreRuns', (experimentId: string) => experiments.showMore(experimentId)),
+    vscode.commands.registerCommand('mlflow.loadMoreRuns', (node?: ExperimentsNode) => experiments.loadMore(node)),
     vscode.commands.registerCommand('mlflow.copyRunId', async (node?: ExperimentsNode) => {
       if (node?.type === 'run') await vscode.env.clipboard.writeText(node.run.info.runId);
     }),

@@ -6,8 +6,9 @@
 // Env: MLWB_KEEP_TMP=1 keeps the temp workspace; MLWB_SKIP_RESTRICTED=1 skips the Restricted Mode pass;
 // MLWB_SKIP_SQLITE=1 skips the passes on a workspace holding mlflow.db (trusted, and untrusted with
 // a hostile `mlflow/` package of its own). MLWB_ONLY_PASS=name[,name] runs only those passes
-// (trusted, restricted, sqlite, restricted-sqlite). MLWB_FLOWS=text runs only the UI flows whose
-// name contains that text (the extension-host suite always runs).
+// (trusted, restricted, sqlite, restricted-sqlite). MLWB_MANY_RUNS=N sizes the paging flow's
+// experiment (default 1000). MLWB_FLOWS=text runs only the UI flows whose name contains that text
+// (the extension-host suite always runs).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,11 +16,13 @@ import { join } from 'node:path';
 import { buildSuite, packageRunner, repo } from './build.mjs';
 import { checkCodeServer, installExtensions, startCodeServer, writeUserSettings } from './codeServer.mjs';
 import { launchBrowser, openWorkbench } from './browser.mjs';
-import { plantHostilePackages, registryEditFlow, restrictedFlows, restrictedHostileFlow, runsTableFlow, userFlows } from './uiFlows.mjs';
-import { mlflowPython, prepareWorkspace } from './workspace.mjs';
+import { experimentsViewFlows, plantHostilePackages, registryEditFlow, restrictedFlows, restrictedHostileFlow, runsTableFlow, userFlows } from './uiFlows.mjs';
+import { addManyRuns, mlflowPython, prepareWorkspace } from './workspace.mjs';
 import { chartFlows, liveChartFlow, prepareChartWorkspace } from './chartFlows.mjs';
 
 const SUITE_TIMEOUT_MS = 150_000;
+/** Runs in the paging flow's experiment (MLWB_MANY_RUNS overrides, e.g. for a quick local pass). */
+const MANY_RUNS = Number(process.env.MLWB_MANY_RUNS ?? 1000);
 const shots = join(repo, 'test-results', 'vscode');
 const results = []; // {name, ok, error}
 const cleanups = [];
@@ -116,7 +119,8 @@ async function main() {
   phase('suite and runner built');
   const extensionsDir = join(tmp, 'extensions');
   const [{ workspace, expected }, sqlite, hostile] = await Promise.all([
-    prepareWorkspace(join(tmp, 'fixture')),
+    // The file-store workspace also gets a 1,000-run experiment for the paging flow.
+    prepareWorkspace(join(tmp, 'fixture')).then(async (w) => (await addManyRuns(join(tmp, 'fixture'), MANY_RUNS), w)),
     process.env.MLWB_SKIP_SQLITE ? undefined : prepareWorkspace(join(tmp, 'fixture-sqlite'), 'sqlite'),
     process.env.MLWB_SKIP_SQLITE || process.env.MLWB_SKIP_RESTRICTED ? undefined : prepareWorkspace(join(tmp, 'fixture-hostile'), 'sqlite'),
     installExtensions(extensionsDir, [join(repo, 'out', 'mlflow-workbench.vsix'), runnerVsix]),
@@ -124,11 +128,10 @@ async function main() {
   phase('workspace written by mlflow, extensions installed');
   const browser = await launchBrowser();
   cleanups.push(() => browser.close());
-  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, runsTableFlow, registryEditFlow] });
+  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, ...experimentsViewFlows, runsTableFlow, registryEditFlow] });
   if (!process.env.MLWB_SKIP_RESTRICTED) await runPass({ tmp, name: 'restricted', trusted: false, extensionsDir, workspace, expected, browser, flows: restrictedFlows });
   // MLflow's default store: the same store cases and the views flow on a workspace holding mlflow.db.
   if (sqlite) await runPass({ tmp, name: 'sqlite', trusted: true, extensionsDir, workspace: sqlite.workspace, expected: sqlite.expected, browser, flows: [userFlows[0], registryEditFlow], mode: 'stores', store: 'sqlite' });
-  // Restricted Mode on mlflow.db next to a package `mlflow/` of the folder's own: nothing of it runs.
   if (!process.env.MLWB_SKIP_CHARTS) {
     // Metric charts (issue #9) on stores of their own: the file store, then SQLite for the live flow.
     const charts = prepareChartWorkspace(join(tmp, 'charts-file'), 'file');
@@ -138,6 +141,7 @@ async function main() {
       await runPass({ tmp, name: 'charts-sqlite', trusted: true, extensionsDir, workspace: chartsSqlite.workspace, expected: chartsSqlite.expected, browser, flows: [liveChartFlow], mode: 'none', store: 'sqlite' });
     }
   }
+  // Restricted Mode on mlflow.db next to a package `mlflow/` of the folder's own: nothing of it runs.
   if (hostile) {
     const marker = join(tmp, 'hostile-package-ran.txt');
     plantHostilePackages(hostile.workspace, marker);

@@ -333,6 +333,104 @@ export const restrictedFlows = [
   },
 ];
 
+/** Clicks an action in a view's title bar (actions show when the header is hovered). */
+async function viewTitleAction(page, viewTitle, label) {
+  const header = page.locator('.pane-header', { hasText: viewTitle }).first();
+  await header.hover();
+  const action = header.locator(`.action-label[aria-label^="${label}"]`).first();
+  await action.waitFor({ timeout: 10_000 });
+  await action.click();
+}
+
+async function collapseAll(page, viewTitle) {
+  await viewTitleAction(page, viewTitle, 'Collapse All').catch(() => undefined);
+}
+
+/** The Experiments view: MLflow filters (a bad one is refused with a caret), and paging with "Load more". */
+export const experimentsViewFlows = [
+  {
+    name: 'Experiments view: an invalid filter is refused with a caret, a valid one filters, Clear Filter restores',
+    fn: async (page, { shot }) => {
+      await openMlflowContainer(page);
+      await collapseAll(page, 'Experiments');
+      const exps = pane(page, 'Experiments');
+      await expand(row(exps, 'forecasting'));
+      await row(exps, 'lstm-diverged').waitFor({ timeout: 20_000 });
+
+      await viewTitleAction(page, 'Experiments', 'Filter Runs');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill('metrics.mape < 20 and params.model = ');
+      const message = page.locator('.quick-input-widget .quick-input-message');
+      await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent ?? '').includes('‸'), '.quick-input-widget .quick-input-message', { timeout: 10_000 });
+      const text = await message.innerText();
+      assert.match(text, /filter|clause|value/i, `validation message: ${text}`);
+      assert.match(text, /at character 36: .*params\.model ‸=/, `no position and caret in: ${text}`);
+      await shot('09-runs-filter-invalid');
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(300);
+      assert.ok(await input.isVisible(), 'Enter accepted an invalid filter');
+
+      await input.fill('metrics.mape < 20');
+      await page.waitForFunction((sel) => !(document.querySelector(sel)?.textContent ?? '').includes('‸'), '.quick-input-widget .quick-input-message', { timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      const description = page.locator('.pane-header', { hasText: 'Experiments' }).first().locator('.description');
+      await description.filter({ hasText: 'filter: metrics.mape < 20' }).waitFor({ timeout: 10_000 });
+      await expand(row(exps, 'forecasting'));
+      await row(exps, 'prophet-baseline').waitFor({ timeout: 20_000 });
+      await row(exps, 'arima-live').waitFor({ timeout: 20_000 });
+      await row(exps, 'lstm-diverged').waitFor({ state: 'detached', timeout: 20_000 });
+      assert.equal(await row(exps, 'killed-run').count(), 0, 'a run without the metric passes the filter');
+      await shot('10-runs-filtered');
+
+      await viewTitleAction(page, 'Experiments', 'Clear Filter');
+      await row(exps, 'lstm-diverged').waitFor({ timeout: 20_000 });
+      assert.equal(await description.filter({ hasText: 'filter:' }).count(), 0, 'the view still describes a filter');
+      await collapseAll(page, 'Experiments');
+    },
+  },
+  {
+    name: 'Experiments view: "Load more" on a 1,000-run experiment fetches the next page',
+    fn: async (page, { expected, shot }) => {
+      const many = expected.many_runs;
+      assert.ok(many, 'the workspace has no many-runs experiment (make_many_runs.py)');
+      await openMlflowContainer(page);
+      await collapseAll(page, 'Experiments');
+      const exps = pane(page, 'Experiments');
+      // Keyboard, as a person would on a long list: the tree renders only the rows in view.
+      // Clicking the experiment focuses it (and toggles it); Right expands it if that collapsed it.
+      const expRow = row(exps, many.name);
+      await expRow.locator('.label-name').click();
+      if ((await expRow.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
+      const newest = `run-${String(many.count - 1).padStart(4, '0')}`;
+      await row(exps, newest).waitFor({ timeout: 30_000 });
+      const focused = exps.locator('.monaco-list-row.focused');
+      /** End, then Up to the "Load more runs…" row (only collapsed experiments follow it). */
+      const focusLoadMore = async () => {
+        await page.keyboard.press('End');
+        for (let i = 0; i < 12; i++) {
+          if (((await focused.textContent().catch(() => '')) ?? '').includes('Load more runs')) return Number(await focused.getAttribute('aria-posinset'));
+          await page.keyboard.press('ArrowUp');
+        }
+        throw new Error(`no "Load more runs…" row at the end of ${many.name} (focused: ${await focused.textContent().catch(() => 'nothing')})`);
+      };
+      // The extension-host suite may have loaded pages already: whole pages of 100, then this row.
+      const loaded = (await focusLoadMore()) - 1;
+      assert.ok(loaded >= 100 && loaded % 100 === 0 && loaded < many.count, `"Load more" comes after ${loaded} runs, not after whole pages of 100`);
+      await row(exps, `run-${String(many.count - loaded).padStart(4, '0')}`).waitFor({ timeout: 10_000 });
+      await shot('11-runs-before-load-more');
+      await page.keyboard.press('Enter');
+      const firstOfNext = `run-${String(many.count - loaded - 1).padStart(4, '0')}`;
+      await row(exps, firstOfNext).waitFor({ timeout: 30_000 });
+      const next = await focusLoadMore();
+      assert.equal(next, loaded + 101, `after "Load more", the next "Load more" row is number ${next}, not ${loaded + 101}`);
+      await row(exps, `run-${String(many.count - loaded - 100).padStart(4, '0')}`).waitFor({ timeout: 10_000 });
+      await shot('12-runs-after-load-more');
+      await collapseAll(page, 'Experiments');
+    },
+  },
+];
+
 /**
  * A folder with mlflow.db and Python packages of its own named `mlflow` and `uvicorn`, whose code
  * writes `marker` when imported: what an attacker would ship to run code through our
