@@ -85,6 +85,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
       openRunsTable(session, runsTables, node?.type === 'experiment' ? node.experiment : undefined),
     ),
     vscode.commands.registerCommand('mlflow.runsTable.selection', (): RunsTableSelection | undefined => runsTables.selection()),
+    vscode.commands.registerCommand('mlflow.openChartsForSelection', () => {
+      const ids = runsTables.selection()?.runIds ?? [];
+      if (ids.length === 0) return void vscode.window.showInformationMessage('Select runs in a runs table first (their checkboxes).');
+      charts.show(ids);
+    }),
     vscode.commands.registerCommand('mlflow.openCharts', (node?: ExperimentsNode | string | string[], nodes?: ExperimentsNode[]) => {
       const ids = chartRunIds(node, nodes, experimentsView.selection);
       if (ids.length === 0) return void vscode.window.showInformationMessage('Select one or more runs in the MLflow Experiments view (Ctrl/Cmd-click for several), then choose "Open Metric Charts".');
