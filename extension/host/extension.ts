@@ -10,6 +10,7 @@ import { RUN_DETAILS_VIEW_TYPE, RunPanels } from './runPanel';
 import { openRunsTable } from './runsTableCommand';
 import { RunsTables, type RunsTableSelection } from './runsTablePanel';
 import { ChartPanels, chartRunIds } from './chartsPanel';
+import { ComparePanels } from './comparePanel';
 import { createStoreStatusItem } from './statusBar';
 import { pickStore } from './storePicker';
 import { downloadRunArtifacts } from './artifactCommands';
@@ -55,7 +56,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
 
   const panels = new RunPanels(context, session, log);
   const charts = new ChartPanels(context, session, log);
-  context.subscriptions.push(charts);
+  const compare = new ComparePanels(context, session, log);
+  context.subscriptions.push(charts, compare);
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(RUN_DETAILS_VIEW_TYPE, panels));
   const runsTables = new RunsTables(context, session, log);
   context.subscriptions.push(runsTables);
@@ -85,6 +87,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
       openRunsTable(session, runsTables, node?.type === 'experiment' ? node.experiment : undefined),
     ),
     vscode.commands.registerCommand('mlflow.runsTable.selection', (): RunsTableSelection | undefined => runsTables.selection()),
+    vscode.commands.registerCommand('mlflow.compareRuns', (node?: ExperimentsNode | string[], nodes?: ExperimentsNode[]) => {
+      const ids = chartRunIds(node, nodes, experimentsView.selection);
+      if (ids.length === 0) return void vscode.window.showInformationMessage('Select runs in the MLflow Experiments view (Ctrl/Cmd-click for several), then choose "Compare Runs".');
+      compare.show(ids);
+    }),
+    vscode.commands.registerCommand('mlflow.compareSelectedRuns', () => {
+      const ids = runsTables.selection()?.runIds ?? [];
+      if (ids.length === 0) return void vscode.window.showInformationMessage('Select runs in a runs table first (their checkboxes).');
+      compare.show(ids);
+    }),
     vscode.commands.registerCommand('mlflow.openChartsForSelection', () => {
       const ids = runsTables.selection()?.runIds ?? [];
       if (ids.length === 0) return void vscode.window.showInformationMessage('Select runs in a runs table first (their checkboxes).');
