@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { buildSuite, packageRunner, repo } from './build.mjs';
 import { checkCodeServer, installExtensions, startCodeServer, writeUserSettings } from './codeServer.mjs';
 import { launchBrowser, openWorkbench } from './browser.mjs';
-import { experimentsViewFlows, addSpoofingModel, plantHostilePackages, registryEditFlow, restrictedFlows, restrictedHostileFlow, runsTableFlow, spoofedTextFlow, userFlows } from './uiFlows.mjs';
+import { experimentsViewFlows, plantHostilePackages, registryEditFlow, restrictedFlows, restrictedHostileFlow, runsTableFlow, userFlows } from './uiFlows.mjs';
 import { addManyRuns, mlflowPython, prepareWorkspace } from './workspace.mjs';
 
 const SUITE_TIMEOUT_MS = 150_000;
@@ -134,9 +134,8 @@ async function main() {
   // Restricted Mode on mlflow.db next to a package `mlflow/` of the folder's own: nothing of it runs.
   if (hostile) {
     const marker = join(tmp, 'hostile-package-ran.txt');
-    addSpoofingModel(hostile.workspace);
     plantHostilePackages(hostile.workspace, marker);
-    await runPass({ tmp, name: 'restricted-sqlite', trusted: false, extensionsDir, workspace: hostile.workspace, expected: hostile.expected, browser, flows: [restrictedHostileFlow, spoofedTextFlow], store: 'sqlite', flowContext: { marker } });
+    await runPass({ tmp, name: 'restricted-sqlite', trusted: false, extensionsDir, workspace: hostile.workspace, expected: hostile.expected, browser, flows: [restrictedHostileFlow], store: 'sqlite', flowContext: { marker } });
   }
 }
 

@@ -2,7 +2,6 @@
 // and what is visible on screen. Each flow gets (page, { workspace, expected, shot }).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -476,40 +475,5 @@ export const restrictedHostileFlow = {
     // A server start and its import would take seconds: give it time to show up if it ran at all.
     await page.waitForTimeout(8_000);
     assert.equal(existsSync(marker), false, `the folder's own Python package ran: ${marker} was written`);
-  },
-};
-
-/** A registered model whose name holds U+202E and whose description holds bare URLs, in mlflow.db. */
-export const SPOOF_MODEL = 'spoof\u202etxt.exe';
-export function addSpoofingModel(workspace) {
-  const code = `import sys, mlflow\nmlflow.MlflowClient(sys.argv[1]).create_registered_model(sys.argv[2], description="docs at https://evil.example/login and www.evil.example")`;
-  execFileSync(mlflowPython(), ['-c', code, `sqlite:///${join(workspace, 'mlflow.db')}`, SPOOF_MODEL], {
-    cwd: tmpdir(),
-    env: { ...process.env, PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet', MLFLOW_TRACKING_URI: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-}
-
-/** Store text in the tree: a bidi override shows as `\u202e`, and a tooltip's URLs are text, not links. */
-export const spoofedTextFlow = {
-  name: 'Models view: a bidi override in a name is shown escaped; URLs in its tooltip are not links',
-  fn: async (page, { shot }) => {
-    await openMlflowContainer(page);
-    await expandPane(page, 'Models');
-    const models = pane(page, 'Models');
-    const shown = 'spoof\\u202etxt.exe';
-    const r = row(models, shown);
-    await r.waitFor({ timeout: 20_000 });
-    const label = await r.locator('.label-name').innerText();
-    assert.equal(label, shown, `label as shown: ${JSON.stringify(label)}`);
-    await r.locator('.label-name').hover();
-    const hover = page.locator('.workbench-hover, .monaco-hover', { hasText: 'evil.example' }).first();
-    await hover.waitFor({ timeout: 15_000 });
-    const text = await hover.innerText();
-    assert.match(text, /https:\/\/evil\.example\/login/);
-    assert.ok(!text.includes('\u202e'), 'the hover holds a raw U+202E');
-    assert.equal(await hover.locator('a').count(), 0, `the tooltip holds links: ${await hover.innerHTML()}`);
-    await shot('10-spoofed-name-and-tooltip');
-    await page.mouse.move(700, 400);
   },
 };
