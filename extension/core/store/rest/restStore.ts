@@ -18,6 +18,7 @@ import type {
 import { splitBatch } from './batchChunks';
 import { getMetricHistoryBulkInterval, type BulkPoint } from './historyBulk';
 import { checkMaxResults } from '../paging';
+import { planRunSearch } from '../../filter';
 import { MlflowHttpClient, type Params, type RequestContext } from './httpClient';
 import type { RestOptions } from './restOptions';
 import { SHAPES } from './restShapes';
@@ -92,7 +93,11 @@ export class RestStore implements TrackingStore, RegistryStore {
   static async connect(uri: string, opts: RestOptions = {}): Promise<RestStore> {
     const store = new RestStore(uri, opts);
     try {
-      await store.http.call('POST', `${API}/experiments/search`, { max_results: 1 }, SHAPES.searchExperiments, { maxRetries: 0, maxItems: 1 });
+      // A store opens on its own when a workspace opens: a server that never answers must not
+      // leave it "connecting" for the full request timeout.
+      await store.http.within(CONNECT_TIMEOUT_MS, `the ${CONNECT_TIMEOUT_MS / 1000} s allowed for a first contact`, () =>
+        store.http.call('POST', `${API}/experiments/search`, { max_results: 1 }, SHAPES.searchExperiments, { maxRetries: 0, maxItems: 1 }),
+      );
     } catch (e) {
       store.http.close();
       throw e;
@@ -230,6 +235,8 @@ export class RestStore implements TrackingStore, RegistryStore {
   // ---------------------------------------------------------------- runs
 
   async searchRuns(opts: SearchRunsOptions): Promise<Run[]> {
+    // Our parser first: a bad filter or order_by never reaches the server, and its error has a position.
+    planRunSearch(opts.filter, opts.orderBy);
     if (opts.experimentIds.length === 0) return [];
     return this.paged(
       '/runs/search',
@@ -258,6 +265,7 @@ export class RestStore implements TrackingStore, RegistryStore {
 
   async searchRunsPage(opts: SearchRunsPageOptions): Promise<RunsPage> {
     checkMaxResults(opts.maxResults, this.http.shown);
+    planRunSearch(opts.filter, opts.orderBy);
     if (opts.experimentIds.length === 0) return { runs: [] };
     const r = await this.call<{ runs?: RunJson[]; next_page_token?: string }>(
       'POST',
@@ -568,6 +576,8 @@ function aliasCtx(name: string, alias: string): RequestContext {
   };
 }
 
+/** Time for the first contact in `connect`. */
+const CONNECT_TIMEOUT_MS = 30_000;
 /** Pages in a row that may come empty yet carry a next token before that counts as a loop. */
 const MAX_EMPTY_PAGES = 20;
 /** Longer artifact paths than any file system takes mean a server nesting folders forever. */
