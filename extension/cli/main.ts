@@ -24,16 +24,12 @@ commands:
   experiments [--store URI] [--all] [--json]              experiments (active; --all adds deleted)
   runs [--store URI] [--experiment ID_OR_NAME] [--json]   runs with params, tags and latest metrics
        [--filter EXPR] [--order-by EXPR]...              MLflow search filter and order_by (repeatable)
-<<<<<<< HEAD
+       [--max-results N] [--page-token T]                one page of N runs; the next token goes to stderr
   history --run ID [--run ID]... --metric KEY            metric history of one or more runs (every
           [--max-points N] [--csv] [--store URI] [--json] point in logged order; --max-points N: at most
                                                          N per run in step order, keeping the first,
                                                          last, smallest and largest; --csv: run_id,key,
                                                          step,timestamp,value)
-=======
-       [--max-results N] [--page-token T]                one page of N runs; the next token goes to stderr
-  history --run ID --metric KEY [--store URI] [--json]    full metric history of one run
->>>>>>> main
   models [--store URI] [--json]                           registered models with their versions
   artifacts --run ID [--path P] [--store URI] [--json]    list a run's artifacts (one level)
             [--download DIR]                             copy the file or folder (default: all) into DIR
