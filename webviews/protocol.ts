@@ -18,12 +18,16 @@ export interface RunDetailsData {
   artifactUri: string;
   note: string;
   parentRunId: string;
+  /** The parent's name when it could be read; '' otherwise. */
+  parentRunName: string;
   params: [string, string][];
   /** key, latest value formatted, step, timestamp formatted */
   metrics: [string, string, number, string][];
   tags: [string, string][];
   artifacts: { path: string; isDir: boolean; size: string }[];
   artifactsError?: string;
+  /** False while the panel is the preview (the next click elsewhere replaces its run). */
+  pinned: boolean;
 }
 
 export type HostToRunDetails = { type: 'runDetails'; data: RunDetailsData } | { type: 'error'; message: string };
@@ -32,9 +36,12 @@ export type RunDetailsToHost =
   | { type: 'ready' }
   | { type: 'copy'; text: string }
   | { type: 'openArtifact'; path: string }
-  | { type: 'refresh' };
+  | { type: 'refresh' }
+  | { type: 'openRun'; runId: string }
+  | { type: 'pin' };
 
 /** Persisted with the panel so it survives a window reload. */
 export interface RunDetailsState {
   runId: string;
+  pinned?: boolean;
 }

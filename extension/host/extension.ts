@@ -10,6 +10,8 @@ import { RUN_DETAILS_VIEW_TYPE, RunPanels } from './runPanel';
 import { createStoreStatusItem } from './statusBar';
 import { pickStore } from './storePicker';
 import { downloadRunArtifacts } from './artifactCommands';
+import { ArtifactFileSystem, artifactUri } from './artifactFileSystem';
+import { applyArtifactLanguage } from './artifactOpener';
 import { StoreSession } from './storeSession';
 
 /** What activate() returns: used by the extension-host test suite and by other extensions. */
@@ -18,6 +20,8 @@ export interface MlflowWorkbenchApi {
   experimentsTree: vscode.TreeDataProvider<ExperimentsNode>;
   modelsTree: vscode.TreeDataProvider<ModelsNode>;
   whenReady(): Promise<void>;
+  /** The read-only `mlflow-artifact:` URI of a run's artifact in the open store; undefined with no store open. */
+  artifactUri(runId: string, path: string): vscode.Uri | undefined;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<MlflowWorkbenchApi> {
@@ -40,7 +44,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   };
   context.subscriptions.push(session.onDidChange(refresh));
 
-  const panels = new RunPanels(context, session, log);
+  const artifactFs = ArtifactFileSystem.register(session);
+  context.subscriptions.push(
+    artifactFs.disposable,
+    vscode.workspace.onDidOpenTextDocument((doc) => void applyArtifactLanguage(doc)),
+  );
+  const panels = new RunPanels(context, session, log, artifactFs.fs);
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(RUN_DETAILS_VIEW_TYPE, panels));
 
   context.subscriptions.push(
@@ -62,8 +71,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     }),
     vscode.commands.registerCommand('mlflow.openRun', (node?: ExperimentsNode | string) => {
       if (typeof node === 'string') panels.show(node);
-      else if (node?.type === 'run') panels.show(node.run.info.runId, node.run.info.runName);
+      else if (node?.type === 'run') panels.click(node.run.info.runId, node.run.info.runName);
     }),
+    vscode.commands.registerCommand('mlflow.keepRunOpen', () => panels.pinActive()),
     vscode.commands.registerCommand('mlflow.runEntryPoint', (target?: vscode.Uri | string, entryPoint?: string) => runEntryPoint(session, log, target, entryPoint)),
   );
 
@@ -92,6 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     experimentsTree: experiments,
     modelsTree: models,
     whenReady: () => session.whenReady(),
+    artifactUri: (runId, path) => (session.state.kind === 'connected' ? artifactUri({ store: session.state.store.uri, runId, path }) : undefined),
   };
 }
 

@@ -5,32 +5,63 @@ import type { Run } from '../core/model/entities';
 import { TAG } from '../core/model/entities';
 import { errText } from '../core/store/fileStore';
 import type { HostToRunDetails, RunDetailsData, RunDetailsState, RunDetailsToHost } from '../../webviews/protocol';
+import { formatBytes } from '../core/artifacts/artifactContent';
+import { parentOf } from '../core/store/runRelations';
+import type { ArtifactFileSystem } from './artifactFileSystem';
+import { openArtifact } from './artifactOpener';
+import { DoubleClick, PreviewPanels } from './previewPanels';
 import type { StoreSession } from './storeSession';
 
 /**
- * Run details in a webview panel, one panel per run. The page gets a strict CSP: nothing remote,
- * scripts only with a per-load nonce, resources only from dist/webviews.
+ * Run details in webview panels that behave like VS Code's preview editors (see previewPanels.ts):
+ * a click shows the run in the one preview panel, a double-click or "Keep Open" pins it. The page
+ * gets a strict CSP: nothing remote, scripts only with a per-load nonce, resources only from
+ * dist/webviews.
  */
 
 export const RUN_DETAILS_VIEW_TYPE = 'mlflow.runDetails';
 
 export class RunPanels implements vscode.WebviewPanelSerializer<RunDetailsState> {
-  private readonly panels = new Map<string, vscode.WebviewPanel>();
+  private readonly slots = new PreviewPanels<vscode.WebviewPanel>();
+  /** Reloads a panel's page data for the run it shows now. */
+  private readonly loaders = new Map<vscode.WebviewPanel, () => Promise<void>>();
+  private readonly doubleClick = new DoubleClick();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly session: StoreSession,
     private readonly log: vscode.LogOutputChannel,
+    private readonly artifacts: ArtifactFileSystem,
   ) {}
 
-  show(runId: string, title = runId): void {
-    const existing = this.panels.get(runId);
-    if (existing) {
-      existing.reveal();
+  /** A click on a run: the preview panel shows it. The same run clicked twice in a row (a double-click) pins it. */
+  click(runId: string, title?: string): void {
+    this.show(runId, { pin: this.doubleClick.hit(runId), title });
+  }
+
+  show(runId: string, opts: { pin?: boolean; title?: string } = {}): void {
+    const place = this.slots.place(runId, opts.pin);
+    if (place.kind === 'create') {
+      const panel = vscode.window.createWebviewPanel(RUN_DETAILS_VIEW_TYPE, `Run ${opts.title || runId.slice(0, 8)}`, vscode.ViewColumn.Active, this.options());
+      this.attach(panel, runId, place.pinned);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(RUN_DETAILS_VIEW_TYPE, `Run ${title}`, vscode.ViewColumn.Active, this.options());
-    this.attach(panel, runId);
+    if (place.kind === 'retarget') {
+      place.panel.title = `Run ${opts.title || runId.slice(0, 8)}`;
+      void this.loaders.get(place.panel)?.();
+    } else if (opts.pin) {
+      void this.loaders.get(place.panel)?.();
+    }
+    place.panel.reveal();
+  }
+
+  /** "Keep Open" on the active run details panel. */
+  pinActive(): void {
+    for (const panel of this.loaders.keys()) {
+      if (!panel.active) continue;
+      this.slots.pin(panel);
+      void this.loaders.get(panel)?.();
+    }
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: RunDetailsState | undefined): Promise<void> {
@@ -39,7 +70,7 @@ export class RunPanels implements vscode.WebviewPanelSerializer<RunDetailsState>
       return;
     }
     panel.webview.options = this.options();
-    this.attach(panel, state.runId);
+    this.attach(panel, state.runId, state.pinned ?? true);
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -50,22 +81,27 @@ export class RunPanels implements vscode.WebviewPanelSerializer<RunDetailsState>
     };
   }
 
-  private attach(panel: vscode.WebviewPanel, runId: string): void {
-    this.panels.set(runId, panel);
+  private attach(panel: vscode.WebviewPanel, runId: string, pinned: boolean): void {
+    this.slots.add(panel, runId, pinned);
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'resources', 'mlflow.svg');
     panel.webview.html = this.html(panel.webview);
     const post = (m: HostToRunDetails) => void panel.webview.postMessage(m);
     const load = async () => {
+      const id = this.slots.runOf(panel) ?? runId;
       try {
-        const data = await this.load(runId);
-        panel.title = `Run ${data.runName || runId.slice(0, 8)}`;
-        post({ type: 'runDetails', data });
+        const data = await this.load(id);
+        // Another click may have moved the panel on while this run was loading.
+        if (this.slots.runOf(panel) !== id) return;
+        panel.title = `Run ${data.runName || id.slice(0, 8)}`;
+        post({ type: 'runDetails', data: { ...data, pinned: this.slots.isPinned(panel) } });
       } catch (e) {
-        this.log.error(`Run ${runId}: ${errText(e)}`);
-        post({ type: 'error', message: `Cannot load run ${runId}: ${errText(e)}` });
+        this.log.error(`Run ${id}: ${errText(e)}`);
+        post({ type: 'error', message: `Cannot load run ${id}: ${errText(e)}` });
       }
     };
+    this.loaders.set(panel, load);
     const sub = panel.webview.onDidReceiveMessage(async (m: RunDetailsToHost) => {
+      const current = this.slots.runOf(panel) ?? runId;
       switch (m.type) {
         case 'ready':
         case 'refresh':
@@ -74,16 +110,22 @@ export class RunPanels implements vscode.WebviewPanelSerializer<RunDetailsState>
           await vscode.env.clipboard.writeText(m.text);
           return vscode.window.setStatusBarMessage('Copied run ID', 2000);
         case 'openArtifact':
-          return this.openArtifact(runId, m.path);
+          return openArtifact(this.session, this.artifacts, this.log, current, m.path);
+        case 'openRun':
+          return this.show(m.runId);
+        case 'pin':
+          this.slots.pin(panel);
+          return load();
       }
     });
     panel.onDidDispose(() => {
       sub.dispose();
-      this.panels.delete(runId);
+      this.slots.remove(panel);
+      this.loaders.delete(panel);
     });
   }
 
-  private async load(runId: string): Promise<RunDetailsData> {
+  private async load(runId: string): Promise<Omit<RunDetailsData, 'pinned'>> {
     const state = this.session.state;
     if (state.kind !== 'connected') throw new Error('no tracking store is open');
     const store = state.store;
@@ -112,29 +154,13 @@ export class RunPanels implements vscode.WebviewPanelSerializer<RunDetailsState>
       artifactUri: run.info.artifactUri,
       note: run.data.tags[TAG.note] ?? '',
       parentRunId: run.data.tags[TAG.parentRunId] ?? '',
+      parentRunName: (await parentOf(store, run))?.runName ?? '',
       params: sorted(run.data.params),
       metrics: sorted(run.data.metrics).map(([k, m]) => [k, formatMetricValue(m.value), m.step, formatTimestamp(m.timestamp)]),
       tags: sorted(run.data.tags).filter(([k]) => k !== TAG.note),
       artifacts,
       artifactsError,
     };
-  }
-
-  private async openArtifact(runId: string, path: string): Promise<void> {
-    const state = this.session.state;
-    if (state.kind !== 'connected') return;
-    try {
-      const bytes = await state.store.readArtifact(runId, path);
-      const isText = !bytes.subarray(0, 8000).includes(0);
-      if (!isText) {
-        void vscode.window.showInformationMessage(`${path} is a binary file (${formatBytes(bytes.length)}).`);
-        return;
-      }
-      const doc = await vscode.workspace.openTextDocument({ content: Buffer.from(bytes).toString('utf8'), language: languageOf(path) });
-      await vscode.window.showTextDocument(doc, { preview: true });
-    } catch (e) {
-      void vscode.window.showErrorMessage(`Cannot open artifact ${path}: ${errText(e)}`);
-    }
   }
 
   private html(webview: vscode.Webview): string {
@@ -163,15 +189,4 @@ export class RunPanels implements vscode.WebviewPanelSerializer<RunDetailsState>
 </body>
 </html>`;
   }
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
-function languageOf(path: string): string {
-  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-  return ({ json: 'json', yaml: 'yaml', yml: 'yaml', py: 'python', md: 'markdown', txt: 'plaintext', csv: 'plaintext' } as Record<string, string>)[ext] ?? (path.endsWith('MLmodel') ? 'mlmodel' : 'plaintext');
 }

@@ -38,7 +38,7 @@ export interface Expected {
   runs: ExpectedRun[];
   active_runs: string[];
   parent_run_id: string;
-  artifacts: Record<'root' | 'config', { path: string; is_dir: boolean; file_size: number | null }[]>;
+  artifacts: Record<'root' | 'config' | 'plots', { path: string; is_dir: boolean; file_size: number | null }[]>;
   registered_models: {
     name: string;
     description: string | null;

@@ -225,6 +225,48 @@ userFlows.push(
       await shot('06-run-details-webview');
     },
   },
+  {
+    name: 'run details: one preview tab, parent link by name, a text artifact opens read-only and closes without a save prompt',
+    fn: async (page, { expected, shot }) => {
+      await openMlflowContainer(page);
+      const exps = pane(page, 'Experiments');
+      const parent = expected.runs.find((r) => r.run_id === expected.parent_run_id);
+      const child = expected.runs.find((r) => r.tags['mlflow.parentRunId'] === parent.run_id && r.lifecycle_stage === 'active');
+      const expName = expected.experiments.find((x) => x.experiment_id === parent.experiment_id).name;
+      await expand(row(exps, expName));
+      await row(exps, parent.run_name).locator('.label-name').click();
+      const runTabs = page.locator('.tabs-container .tab', { hasText: /^Run / });
+      await page.locator('.tab', { hasText: `Run ${parent.run_name}` }).first().waitFor({ timeout: 15_000 });
+      await expand(row(exps, parent.run_name));
+      await row(exps, child.run_name).locator('.label-name').click();
+      await page.locator('.tab', { hasText: `Run ${child.run_name}` }).first().waitFor({ timeout: 15_000 });
+      assert.equal(await runTabs.count(), 1, `a click opened another tab: ${await runTabs.allTextContents()}`);
+
+      // The child's "Parent run" is a link named after the parent; it opens the parent in the same preview tab.
+      const frame = await waitForFrame(page, (body) => body.includes(child.run_id) && body.includes('Parent run') && body.includes(parent.run_name), 20_000);
+      assert.ok(frame, `the child's details do not name the parent ${parent.run_name}`);
+      await frame.locator('a', { hasText: parent.run_name }).first().click();
+      await page.locator('.tab', { hasText: `Run ${parent.run_name}` }).first().waitFor({ timeout: 15_000 });
+      assert.equal(await runTabs.count(), 1, `the parent link opened another tab: ${await runTabs.allTextContents()}`);
+
+      const details = await waitForFrame(page, (body) => body.includes(parent.run_id) && body.includes('Keep Open'), 20_000);
+      assert.ok(details, 'the preview panel shows no Keep Open');
+      await details.locator('vscode-tab-header', { hasText: /^\s*Artifacts/ }).first().click();
+      await details.locator('a', { hasText: 'labels.json' }).first().click();
+      await page.locator('.tab', { hasText: 'labels.json' }).first().waitFor({ timeout: 15_000 });
+      await waitForLines(page, (ls) => ls.some((l) => l.includes('setosa')), 15_000);
+      await shot('09-artifact-read-only');
+      const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+      await editor.click();
+      await page.keyboard.type('x');
+      const lines = await editorLines(page);
+      assert.ok(!lines.some((l) => l.includes('x{') || l.startsWith('x')), `typing changed a read-only artifact: ${lines.join(' / ')}`);
+      assert.equal(await page.locator('.tab.dirty').count(), 0, 'an artifact editor is dirty');
+      await runCommand(page, 'View: Close Editor');
+      await page.locator('.tab', { hasText: 'labels.json' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'closing the artifact asked something');
+    },
+  },
 );
 
 /** Webview content sits in nested iframes: the frame whose visible text satisfies `test`. */

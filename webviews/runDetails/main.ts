@@ -62,7 +62,17 @@ function overview(d: RunDetailsData): HTMLElement {
   add('Started', d.startTime);
   add('Ended', d.endTime);
   add('Duration', d.duration);
-  add('Parent run', d.parentRunId);
+  if (d.parentRunId) {
+    dl.appendChild(el('dt', 'Parent run'));
+    const link = el('a', d.parentRunName || d.parentRunId);
+    link.href = '#';
+    link.title = `Open run ${d.parentRunId}`;
+    link.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      vscode.postMessage({ type: 'openRun', runId: d.parentRunId });
+    });
+    dl.appendChild(el('dd')).appendChild(link);
+  }
   add('Artifact URI', d.artifactUri);
   const wrap = el('div');
   wrap.appendChild(dl);
@@ -97,13 +107,18 @@ function artifacts(d: RunDetailsData): HTMLElement {
 }
 
 function render(d: RunDetailsData): void {
-  vscode.setState({ runId: d.runId });
+  vscode.setState({ runId: d.runId, pinned: d.pinned });
   root.replaceChildren();
   const header = root.appendChild(el('header'));
   header.appendChild(el('h1', d.runName || d.runId));
   header.appendChild(custom('vscode-badge', { variant: 'default', 'data-status': d.status }, d.status));
   const copy = header.appendChild(custom('vscode-button', { secondary: '', icon: 'copy', title: 'Copy run ID' }, 'Copy ID'));
   copy.addEventListener('click', () => vscode.postMessage({ type: 'copy', text: d.runId }));
+  if (!d.pinned) {
+    // A preview: the next run clicked in the tree replaces this one, as with VS Code's preview editors.
+    const keep = header.appendChild(custom('vscode-button', { secondary: '', icon: 'pin', title: 'Keep this run open; the next run you click opens in another tab' }, 'Keep Open'));
+    keep.addEventListener('click', () => vscode.postMessage({ type: 'pin' }));
+  }
   const refresh = header.appendChild(custom('vscode-button', { secondary: '', icon: 'refresh', title: 'Refresh' }, 'Refresh'));
   refresh.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { artifactCases } from './artifactCases';
 import { runCases, writeResults, type TestCase } from './harness';
 import { languageCases } from './languageCases';
 import { restrictedCases, storeCases } from './storeCases';
@@ -21,7 +22,7 @@ export async function run(): Promise<void> {
   let cases: TestCase[];
   try {
     const mode = process.env.MLWB_TEST_MODE;
-    cases = mode === 'restricted' ? restrictedCases() : mode === 'stores' ? storeCases() : [...storeCases(), ...languageCases()];
+    cases = mode === 'restricted' ? restrictedCases() : mode === 'stores' ? [...storeCases(), ...artifactCases()] : [...storeCases(), ...artifactCases(), ...languageCases()];
   } catch (e) {
     cases = [{ name: 'suite setup', fn: () => Promise.reject(e) }];
   }
