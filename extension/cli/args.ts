@@ -1,3 +1,5 @@
+import { neutralizeText } from '../core/model/display';
+
 /** Minimal option parser for mlwb: `--name value`, `--name=value` and boolean flags. */
 
 export interface ParsedArgs {
@@ -44,7 +46,9 @@ export function parseArgs(argv: string[], allowed: string[]): ParsedArgs {
 
 export class ArgsError extends Error {}
 
-export function formatTable(header: string[], rows: string[][]): string {
+/** Columns for a terminal; every cell is neutralized, since store strings may carry escape sequences. */
+export function formatTable(header: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((r) => r.map((c) => neutralizeText(c)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');

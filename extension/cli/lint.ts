@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { analyze, languageForPath } from '../core/lang/analysis';
 import { nodeFileProbe } from '../core/lang/nodeFileProbe';
 import type { Diagnostic } from '../core/lang/types';
+import { neutralizeText } from '../core/model/display';
 
 /**
  * `mlwb lint PATH... [--json]`: the language server's analysis for CI. Folders are searched
@@ -51,7 +52,7 @@ export async function runLint(args: string[], out: (s: string) => void, err: (s:
   }
   if (json) out(JSON.stringify(rows, null, 2));
   else {
-    for (const r of rows) out(`${r.file}:${r.line}:${r.column} ${r.severity} ${r.message}`);
+    for (const r of rows) out(neutralizeText(`${r.file}:${r.line}:${r.column} ${r.severity} ${r.message}`, { keepNewlines: true }));
     if (files.length === 0) err('mlwb lint: no MLproject or MLmodel files found');
   }
   return rows.some((r) => r.severity === 'error') ? 1 : 0;

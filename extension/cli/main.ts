@@ -1,3 +1,4 @@
+import { neutralizeText } from '../core/model/display';
 import { experimentJson, metricJson, registeredModelJson, runJson } from '../core/model/cliJson';
 import type { Experiment, Run } from '../core/model/entities';
 import { resolve } from 'node:path';
@@ -40,7 +41,9 @@ export interface CliIo {
 
 class UsageError extends Error {}
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  // Warnings and errors quote store and server text (names, paths, a server's error message).
+  const io: CliIo = { ...rawIo, err: (s) => rawIo.err(neutralizeText(s, { keepNewlines: true })) };
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     (command ? io.out : io.err)(USAGE);
@@ -169,7 +172,7 @@ async function artifacts(store: ReadableStore, args: ParsedArgs, io: CliIo): Pro
   const dest = args.options.download;
   if (typeof dest === 'string') {
     const files = await downloadArtifacts(store, runId, path, resolve(io.cwd, dest));
-    return print(io, args, files, () => files.join('\n'));
+    return print(io, args, files, () => files.map((f) => neutralizeText(f)).join('\n'));
   }
   if (dest !== undefined) throw new UsageError('--download needs a folder');
   await store.getRun(runId);

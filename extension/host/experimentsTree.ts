@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { formatMetricValue, formatTimestamp, nestRuns, runDescription, runLabel } from '../core/model/display';
+import { experimentTooltip, nestRuns, neutralizeText, runDescription, runLabel, runTooltip } from '../core/model/display';
 import type { Experiment, Run, RunStatus } from '../core/model/entities';
-import { TAG } from '../core/model/entities';
 import { errText } from '../core/store/fileStore';
 import type { StoreSession } from './storeSession';
 
@@ -112,22 +111,17 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     }
     if (node.type === 'experiment') {
       const e = node.experiment;
-      const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(neutralizeText(e.name), vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `exp:${e.experimentId}`;
       item.iconPath = new vscode.ThemeIcon('beaker');
       item.contextValue = 'experiment';
-      const tip = new vscode.MarkdownString();
-      tip.appendMarkdown('**').appendText(e.name).appendMarkdown('**\n\n');
-      tip.appendText(`ID ${e.experimentId} · created ${formatTimestamp(e.creationTime)}\n\nArtifacts: ${e.artifactLocation}`);
-      const note = e.tags[TAG.note];
-      if (note) tip.appendMarkdown('\n\n---\n\n').appendText(note);
-      item.tooltip = tip;
+      item.tooltip = experimentTooltip(e);
       return item;
     }
     const r = node.run;
     const { children } = await this.runsOf(node.experimentId);
     const hasChildren = (children.get(r.info.runId)?.length ?? 0) > 0;
-    const item = new vscode.TreeItem(runLabel(r), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(neutralizeText(runLabel(r)), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `run:${r.info.runId}`;
     item.description = runDescription(r);
     const [icon, color] = STATUS_ICON[r.info.status] ?? ['circle-outline', undefined];
@@ -135,24 +129,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     item.contextValue = hasChildren ? 'runWithChildren' : 'run';
     item.tooltip = runTooltip(r);
     item.command = { command: 'mlflow.openRun', title: 'Open Run Details', arguments: [node] };
-    item.accessibilityInformation = { label: `Run ${runLabel(r)}, ${r.info.status.toLowerCase()}` };
+    item.accessibilityInformation = { label: `Run ${neutralizeText(runLabel(r))}, ${r.info.status.toLowerCase()}` };
     return item;
   }
-}
-
-function runTooltip(r: Run): vscode.MarkdownString {
-  const tip = new vscode.MarkdownString();
-  tip.appendMarkdown('**').appendText(runLabel(r)).appendMarkdown('**');
-  tip.appendText(` — ${r.info.status}\n\nRun ID ${r.info.runId}\n\nStarted ${formatTimestamp(r.info.startTime)} by ${r.info.userId}`);
-  const metrics = Object.values(r.data.metrics).slice(0, 8);
-  if (metrics.length) {
-    tip.appendMarkdown('\n\n**Metrics**\n\n');
-    for (const m of metrics) tip.appendText(`${m.key} = ${formatMetricValue(m.value)}\n\n`);
-  }
-  const params = Object.entries(r.data.params).slice(0, 8);
-  if (params.length) {
-    tip.appendMarkdown('**Params**\n\n');
-    for (const [k, v] of params) tip.appendText(`${k} = ${v}\n\n`);
-  }
-  return tip;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatTimestamp, versionDescription } from '../core/model/display';
+import { modelVersionTooltip, neutralizeText, registeredModelTooltip, versionDescription } from '../core/model/display';
 import type { ModelVersion, RegisteredModel } from '../core/model/entities';
 import { errText } from '../core/store/fileStore';
 import type { StoreSession } from './storeSession';
@@ -57,31 +57,22 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
   getTreeItem(node: ModelsNode): vscode.TreeItem {
     if (node.type === 'model') {
       const m = node.model;
-      const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(neutralizeText(m.name), vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `model:${m.name}`;
       const aliases = Object.keys(m.aliases).sort();
-      item.description = aliases.map((a) => `@${a}`).join(' ');
+      item.description = neutralizeText(aliases.map((a) => `@${a}`).join(' '));
       item.iconPath = new vscode.ThemeIcon('package');
       item.contextValue = 'registeredModel';
-      const tip = new vscode.MarkdownString();
-      tip.appendMarkdown('**').appendText(m.name).appendMarkdown('**\n\n');
-      if (m.description) tip.appendText(m.description + '\n\n');
-      tip.appendText(`Updated ${formatTimestamp(m.lastUpdatedTimestamp)}`);
-      item.tooltip = tip;
+      item.tooltip = registeredModelTooltip(m);
       return item;
     }
     const v = node.version;
-    const item = new vscode.TreeItem(`Version ${v.version}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(neutralizeText(`Version ${v.version}`), vscode.TreeItemCollapsibleState.None);
     item.id = `version:${v.name}:${v.version}`;
-    item.description = versionDescription(v);
+    item.description = neutralizeText(versionDescription(v));
     item.iconPath = new vscode.ThemeIcon(v.aliases.length ? 'tag' : 'versions');
     item.contextValue = v.aliases.length ? 'modelVersionWithAlias' : 'modelVersion';
-    const tip = new vscode.MarkdownString();
-    tip.appendMarkdown('**').appendText(`${v.name} v${v.version}`).appendMarkdown('**\n\n');
-    tip.appendText(`Stage: ${v.currentStage} · Status: ${v.status}\n\nSource: ${v.source}\n\n`);
-    if (v.runId) tip.appendText(`Run: ${v.runId}\n\n`);
-    if (v.description) tip.appendText(v.description);
-    item.tooltip = tip;
+    item.tooltip = modelVersionTooltip(v);
     return item;
   }
 }

@@ -1,4 +1,4 @@
-import type { ModelVersion, Run } from './entities';
+import type { Experiment, ModelVersion, RegisteredModel, Run } from './entities';
 import { TAG } from './entities';
 
 /** Text the views show for MLflow entities; pure so it is tested without VS Code. */
@@ -70,4 +70,60 @@ export function formatMetricValue(v: number): string {
   const abs = Math.abs(v);
   if (abs !== 0 && (abs < 1e-4 || abs >= 1e6)) return v.toExponential(4);
   return String(Number(v.toPrecision(6)));
+}
+
+/**
+ * Characters that let a store string act instead of being read: C0 and C1 controls (ESC starts
+ * ANSI/OSC sequences that set a terminal's title, clear it or forge hyperlinks; CR overwrites a
+ * line), DEL, the line and paragraph separators, and the bidi marks, embeddings, overrides and
+ * isolates that reorder what follows them (a run name with U+202E reads backwards).
+ */
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_TEXT_KEEP_LF = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Store text made safe for a terminal, a tree label or a tooltip: every character above is shown
+ * as a visible escape (`\x1b`, `\u202e`, `\n`), everything else is kept as is. With
+ * `keepNewlines`, LF stays a line break (multi-line descriptions in tooltips, stderr messages).
+ * Backslashes are left alone, so a Windows path reads normally; the escapes only need to make the
+ * character harmless and visible, not reversible.
+ */
+export function neutralizeText(text: string, opts: { keepNewlines?: boolean } = {}): string {
+  return text.replace(opts.keepNewlines ? UNSAFE_TEXT_KEEP_LF : UNSAFE_TEXT, (c) => {
+    const named = NAMED_ESCAPES[c];
+    if (named) return named;
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * Tooltips are plain text, never Markdown: VS Code's Markdown hovers turn bare URLs and e-mail
+ * addresses in any store string into clickable links, and plain-text hovers render as text only.
+ */
+function tooltip(lines: (string | undefined | false)[]): string {
+  return neutralizeText(lines.filter((l): l is string => typeof l === 'string').join('\n'), { keepNewlines: true });
+}
+
+export function experimentTooltip(e: Experiment): string {
+  const note = e.tags[TAG.note];
+  return tooltip([e.name, `ID ${e.experimentId} · created ${formatTimestamp(e.creationTime)}`, `Artifacts: ${e.artifactLocation}`, !!note && '', !!note && note]);
+}
+
+export function runTooltip(r: Run, maxEach = 8): string {
+  const lines: (string | false)[] = [`${runLabel(r)} — ${r.info.status}`, `Run ID ${r.info.runId}`, `Started ${formatTimestamp(r.info.startTime)} by ${r.info.userId}`];
+  const metrics = Object.values(r.data.metrics).slice(0, maxEach);
+  if (metrics.length) lines.push('', 'Metrics', ...metrics.map((m) => `  ${m.key} = ${formatMetricValue(m.value)}`));
+  const params = Object.entries(r.data.params).slice(0, maxEach);
+  if (params.length) lines.push('', 'Params', ...params.map(([k, v]) => `  ${k} = ${v}`));
+  return tooltip(lines);
+}
+
+export function registeredModelTooltip(m: RegisteredModel): string {
+  return tooltip([m.name, !!m.description && m.description, `Updated ${formatTimestamp(m.lastUpdatedTimestamp)}`]);
+}
+
+export function modelVersionTooltip(v: ModelVersion): string {
+  return tooltip([`${v.name} v${v.version}`, `Stage: ${v.currentStage} · Status: ${v.status}`, `Source: ${v.source}`, !!v.runId && `Run: ${v.runId}`, !!v.description && '', !!v.description && v.description]);
 }
