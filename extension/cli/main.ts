@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { downloadArtifacts } from '../core/store/artifactDownload';
 import { isStoreError } from '../core/store/errors';
 import { openStore, type ReadableStore } from '../core/store/openStore';
+import { RUNS_PAGE_DEFAULT, RUNS_PAGE_MAX } from '../core/store/paging';
 import { redactUri, resolveTrackingUri } from '../core/store/trackingUri';
 import { FilterError, formatFilterError, parseFilter, parseOrderBy, RUNS } from '../core/filter';
 import { ArgsError, formatTable, parseArgs, type ParsedArgs } from './args';
@@ -20,6 +21,7 @@ commands:
   experiments [--store URI] [--all] [--json]              experiments (active; --all adds deleted)
   runs [--store URI] [--experiment ID_OR_NAME] [--json]   runs with params, tags and latest metrics
        [--filter EXPR] [--order-by EXPR]...              MLflow search filter and order_by (repeatable)
+       [--max-results N] [--page-token T]                one page of N runs; the next token goes to stderr
   history --run ID --metric KEY [--store URI] [--json]    full metric history of one run
   models [--store URI] [--json]                           registered models with their versions
   artifacts --run ID [--path P] [--store URI] [--json]    list a run's artifacts (one level)
@@ -54,12 +56,14 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
   try {
     const args = parseArgs(rest, {
       experiments: ['store', 'json', 'all', 'python'],
-      runs: ['store', 'json', 'experiment', 'all', 'filter', 'order-by', 'python'],
+      runs: ['store', 'json', 'experiment', 'all', 'filter', 'order-by', 'max-results', 'page-token', 'python'],
       history: ['store', 'json', 'run', 'metric', 'python'],
       models: ['store', 'json', 'python'],
       artifacts: ['store', 'json', 'run', 'path', 'download', 'python'],
     }[command] ?? []);
     if (!['experiments', 'runs', 'history', 'models', 'artifacts'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+    // A bad filter, order_by or page size is reported before any store is opened or asked.
+    if (command === 'runs') runSearchArgs(args);
     const uri = storeUri(args, io);
     const python = typeof args.options.python === 'string' ? args.options.python : io.env.MLWB_PYTHON || 'python3';
     store = await openStore(uri, { baseDir: io.cwd, env: io.env, python, onProblem: (p) => io.err(`warning: ${p.location}: ${p.message}`) });
@@ -128,17 +132,31 @@ async function findExperiment(store: ReadableStore, idOrName: string): Promise<E
   }
 }
 
-async function runs(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {
+/** The search options of `runs`, checked by our parser whatever the store, so every kind reports a bad filter with a caret. */
+function runSearchArgs(args: ParsedArgs) {
   const filter = typeof args.options.filter === 'string' ? args.options.filter : undefined;
   const orderBy = args.lists['order-by'];
-  // Checked here, whatever the store, so every store kind reports a bad filter with a caret.
   parseFilter(filter ?? '', RUNS);
   orderBy?.forEach((o) => parseOrderBy(o, RUNS));
+  return { filter, orderBy, page: pageOptions(args) };
+}
+
+async function runs(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {
+  const { filter, orderBy, page } = runSearchArgs(args);
   const exp = args.options.experiment;
   let ids: string[];
   if (typeof exp === 'string') ids = [(await findExperiment(store, exp)).experimentId];
   else ids = (await store.searchExperiments({ viewType: 'ACTIVE_ONLY' })).map((e) => e.experimentId);
-  const found: Run[] = ids.length ? await store.searchRuns({ experimentIds: ids, viewType: args.options.all ? 'ALL' : 'ACTIVE_ONLY', filter, orderBy }) : [];
+  const search = { experimentIds: ids, viewType: args.options.all ? ('ALL' as const) : ('ACTIVE_ONLY' as const), filter, orderBy };
+  let found: Run[] = [];
+  if (page) {
+    const got = ids.length ? await store.searchRunsPage({ ...search, ...page }) : { runs: [] };
+    found = got.runs;
+    // stdout stays the runs alone (the --json array is the contract); the token is for the next call.
+    if (got.nextPageToken) io.err(`next page token: ${got.nextPageToken}`);
+  } else if (ids.length) {
+    found = await store.searchRuns(search);
+  }
   return print(io, args, found.map(runJson), () =>
     formatTable(
       ['RUN ID', 'NAME', 'STATUS', 'EXPERIMENT', 'METRICS'],
@@ -153,6 +171,20 @@ async function runs(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<
       ]),
     ),
   );
+}
+
+/** --max-results/--page-token: one page (MLflow's default size with a token alone), or undefined for every run. */
+function pageOptions(args: ParsedArgs): { maxResults: number; pageToken?: string } | undefined {
+  const max = args.options['max-results'];
+  const token = args.options['page-token'];
+  if (max === undefined && token === undefined) return undefined;
+  let maxResults = RUNS_PAGE_DEFAULT;
+  if (typeof max === 'string') {
+    maxResults = /^\d+$/.test(max) ? Number(max) : NaN;
+    if (!(maxResults >= 1 && maxResults <= RUNS_PAGE_MAX)) throw new UsageError(`--max-results must be a whole number from 1 to ${RUNS_PAGE_MAX}, got '${max}'`);
+  }
+  if (token === '') throw new UsageError('--page-token needs a value');
+  return typeof token === 'string' ? { maxResults, pageToken: token } : { maxResults };
 }
 
 async function history(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {

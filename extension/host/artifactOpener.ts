@@ -5,6 +5,7 @@ import { ARTIFACT_SCHEME, parseArtifactUri, type ArtifactRef } from '../core/art
 import { downloadArtifacts } from '../core/store/artifactDownload';
 import { errText } from '../core/store/fileStore';
 import { artifactUri, type ArtifactFileSystem } from './artifactFileSystem';
+import { withStoreCall } from './storeCall';
 import type { StoreSession } from './storeSession';
 
 /**
@@ -19,10 +20,14 @@ export async function openArtifact(session: StoreSession, fs: ArtifactFileSystem
   const uri = artifactUri(ref);
   const preview = opts.preview ?? true;
   try {
-    const st = await fs.reader.stat(ref);
-    if (st.isDir) return;
-    let plan = planArtifactOpen(path, st.size || undefined);
-    if (plan.kind === 'text') plan = planArtifactOpen(path, st.size || undefined, await fs.reader.read(ref));
+    // Stat and the text sniff read through the store: a slow server shows its retries with Cancel.
+    const plan = await withStoreCall({ title: `reading ${path}` }, async () => {
+      const st = await fs.reader.stat(ref);
+      if (st.isDir) return undefined;
+      const first = planArtifactOpen(path, st.size || undefined);
+      return first.kind === 'text' ? planArtifactOpen(path, st.size || undefined, await fs.reader.read(ref)) : first;
+    });
+    if (!plan) return;
     switch (plan.kind) {
       case 'image':
         // The default editor for *.png, *.svg… is VS Code's image preview: an <img> in its own

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { experimentTooltip, nestRuns, neutralizeText, runDescription, runLabel, runTooltip } from '../core/model/display';
 import type { Experiment, Run, RunStatus } from '../core/model/entities';
 import { errText } from '../core/store/fileStore';
+import { withStoreCall } from './storeCall';
 import type { StoreSession } from './storeSession';
 
 /** Experiments → runs → nested runs. Runs of an experiment are read once per refresh and cached. */
@@ -60,7 +61,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     }
     try {
       if (!node) {
-        const exps = await state.store.searchExperiments({ viewType: 'ACTIVE_ONLY' });
+        const exps = await withStoreCall({ title: 'loading experiments' }, () => state.store.searchExperiments({ viewType: 'ACTIVE_ONLY' }));
         this.onMessage(exps.length ? undefined : `No experiments in ${state.uri}`);
         this.experimentNodes.clear();
         return exps.map((experiment) => {
@@ -93,7 +94,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     if (!p) {
       const state = this.session.state;
       if (state.kind !== 'connected') return Promise.resolve({ roots: [], children: new Map<string, Run[]>() });
-      p = state.store.searchRuns({ experimentIds: [experimentId] }).then(nestRuns);
+      p = withStoreCall({ title: 'loading runs' }, () => state.store.searchRuns({ experimentIds: [experimentId] })).then(nestRuns);
       p.catch(() => this.runsByExperiment.delete(experimentId));
       this.runsByExperiment.set(experimentId, p);
     }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { modelVersionTooltip, neutralizeText, registeredModelTooltip, versionDescription } from '../core/model/display';
 import type { ModelVersion, RegisteredModel } from '../core/model/entities';
 import { errText } from '../core/store/fileStore';
+import { withStoreCall } from './storeCall';
 import type { StoreSession } from './storeSession';
 
 /** Registered models → versions, with aliases and stages in the description. */
@@ -32,12 +33,12 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
     }
     try {
       if (!node) {
-        const models = await state.store.searchRegisteredModels();
+        const models = await withStoreCall({ title: 'loading registered models' }, () => state.store.searchRegisteredModels());
         this.onMessage(models.length ? undefined : 'No registered models in this store');
         return models.map((model) => ({ type: 'model', model }));
       }
       if (node.type === 'model') {
-        this.versions ??= state.store.searchModelVersions();
+        this.versions ??= withStoreCall({ title: 'loading model versions' }, () => state.store.searchModelVersions());
         const all = await this.versions;
         return all
           .filter((v) => v.name === node.model.name)

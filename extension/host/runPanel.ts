@@ -10,6 +10,7 @@ import { parentOf } from '../core/store/runRelations';
 import type { ArtifactFileSystem } from './artifactFileSystem';
 import { openArtifact } from './artifactOpener';
 import { DoubleClick, PreviewPanels } from './previewPanels';
+import { withStoreCall } from './storeCall';
 import type { StoreSession } from './storeSession';
 
 /**
@@ -89,7 +90,7 @@ export class RunPanels implements vscode.WebviewPanelSerializer<RunDetailsState>
     const load = async () => {
       const id = this.slots.runOf(panel) ?? runId;
       try {
-        const data = await this.load(id);
+        const data = await withStoreCall({ title: `loading run ${id}` }, () => this.load(id));
         // Another click may have moved the panel on while this run was loading.
         if (this.slots.runOf(panel) !== id) return;
         panel.title = `Run ${data.runName || id.slice(0, 8)}`;

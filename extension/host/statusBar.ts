@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { redactUri } from '../core/store/trackingUri';
+import { retryText } from './storeCall';
 import type { StoreSession, StoreState } from './storeSession';
 
 /** Shows which store the views read and whether it is reachable; a click opens the store picker. */
@@ -24,7 +25,16 @@ export function createStoreStatusItem(session: StoreSession): vscode.Disposable 
   };
   update(session.state);
   const sub = session.onDidChange(update);
-  return vscode.Disposable.from(item, sub);
+  // While a request is being retried the item says so; the view's notification has the Cancel button.
+  const retries = session.onRequestEvent((e) => {
+    const s = session.state;
+    if (s.kind !== 'connected') return;
+    if (e.kind === 'settled') return update(s);
+    item.text = `$(sync~spin) MLflow: ${shortName(s.uri)} — retrying…`;
+    item.tooltip = `${retryText(e)}\n\nClick to change the store.`;
+    item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+  });
+  return vscode.Disposable.from(item, sub, retries);
 }
 
 function shortName(uri: string): string {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { errText } from '../core/store/fileStore';
-import { openStore, openWritableStore, type OpenStoreOptions, type ReadableStore, type Store } from '../core/store/openStore';
+import type { RequestEvent } from '../core/store/operation';
+import { isWritableStore, openStore, openWritableStore, type OpenStoreOptions, type ReadableStore, type Store } from '../core/store/openStore';
+import type { RestOptions } from '../core/store/rest/restOptions';
 import { redactUri, resolveTrackingUri, storeKindOf, type TrackingUriSource } from '../core/store/trackingUri';
 import { loadServerCredentials } from './credentials';
 import { resolvePython } from './python';
@@ -25,6 +27,9 @@ export class StoreSession implements vscode.Disposable {
   private current: StoreState = { kind: 'none' };
   private readonly emitter = new vscode.EventEmitter<StoreState>();
   readonly onDidChange = this.emitter.event;
+  private readonly requestEmitter = new vscode.EventEmitter<RequestEvent>();
+  /** Retries of the open server store's requests, for the status bar's "retrying…". */
+  readonly onRequestEvent = this.requestEmitter.event;
   private generation = 0;
   private ready: Promise<void> = Promise.resolve();
   /** For stores read directly (SQLite through node:sqlite), the local `mlflow server` that writes go through. */
@@ -106,7 +111,14 @@ export class StoreSession implements vscode.Disposable {
       onProblem: (p) => this.log.warn(`${p.location}: ${p.message}`),
       python: kind === 'sqlite' || kind === 'sql' ? await resolvePython(folder?.uri) : undefined,
       onServerLog: (line) => this.log.info(`[mlflow server] ${line}`),
-      rest: creds ? { token: creds.token, username: creds.username, password: creds.password } : undefined,
+      rest: {
+        ...(creds ? { token: creds.token, username: creds.username, password: creds.password } : {}),
+        ...networkLimits(),
+        onRequestEvent: (e) => {
+          if (e.kind === 'retrying') this.log.warn(`${e.url}: ${e.reason}; retry ${e.attempt} of ${e.maxRetries} in ${Math.round(e.delayMs / 100) / 10} s`);
+          this.requestEmitter.fire(e);
+        },
+      },
     };
   }
 
@@ -117,7 +129,7 @@ export class StoreSession implements vscode.Disposable {
   async writable(): Promise<Store> {
     const s = this.current;
     if (s.kind !== 'connected') throw new Error('no tracking store is open');
-    if (typeof (s.store as Partial<Store>).setRegisteredModelAlias === 'function') return s.store as Store;
+    if (isWritableStore(s.store)) return s.store;
     if (!this.writer) {
       const uri = s.uri;
       this.writer = (async () => {
@@ -160,5 +172,21 @@ export class StoreSession implements vscode.Disposable {
   dispose(): void {
     void this.closeCurrent();
     this.emitter.dispose();
+    this.requestEmitter.dispose();
   }
+}
+
+/** mlflow.maxResponseMB and mlflow.operationTimeoutSeconds, only where the user set them, so MLWB_* variables still apply otherwise. */
+function networkLimits(): RestOptions {
+  const cfg = vscode.workspace.getConfiguration('mlflow');
+  const set = <T>(key: string): T | undefined => {
+    const i = cfg.inspect<T>(key);
+    return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+  };
+  const mb = set<number>('maxResponseMB');
+  const seconds = set<number>('operationTimeoutSeconds');
+  return {
+    maxResponseBytes: typeof mb === 'number' && mb > 0 ? Math.min(mb, 512) * 1024 * 1024 : undefined,
+    operationTimeoutMs: typeof seconds === 'number' && seconds > 0 ? seconds * 1000 : undefined,
+  };
 }

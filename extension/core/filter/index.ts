@@ -15,7 +15,9 @@ export { FilterError, formatFilterError } from './errors';
 export { DIALECTS, EXPERIMENTS, MODEL_VERSIONS, REGISTERED_MODELS, RUNS, type Comparator, type Dialect, type EntityType, type SearchKind } from './dialects';
 export { parseFilter, type Clause, type Span } from './parser';
 export { parseOrderBy, parseOrderByList, type OrderKey } from './orderBy';
-export { likeRegExp } from './evaluate';
+export { likeRegExp, runMatches } from './evaluate';
+export { runComparator } from './sort';
+export { planRunSearch, type RunSearchPlan } from './runSearchPlan';
 
 export interface LocalSearch {
   filter?: string;

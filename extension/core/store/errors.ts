@@ -13,6 +13,12 @@ export type StoreErrorCode =
   | 'UNREACHABLE'
   | 'UNSUPPORTED_STORE'
   | 'CORRUPT_DATA'
+  /** A server's answer went past a size or count limit (body bytes, items per page, pages). */
+  | 'RESOURCE_EXHAUSTED'
+  /** The request or the whole operation ran past its deadline. */
+  | 'DEADLINE_EXCEEDED'
+  /** The caller aborted the operation (a Cancel button). */
+  | 'CANCELLED'
   | 'INTERNAL_ERROR';
 
 export class StoreError extends Error {

@@ -16,12 +16,13 @@ import type {
 } from '../model/entities';
 import { TAG } from '../model/entities';
 import { StoreError, type ProblemSink } from './errors';
-import { isMissing, listDirIfExists, listKeyFiles, mapLimit, readFileFast, readKeyValueTree, readTextIfExists } from './fileTree';
+import { isMissing, listDirIfExists, listKeyFiles, mapLimit, readFileFast, readKeyValueTree, readTextIfExists, statFast } from './fileTree';
 import { StatCache } from './statCache';
 import { listLocalArtifacts, localArtifactRoot, readLocalArtifact } from './localArtifacts';
-import { sortRegisteredModels, sortModelVersions, applyRunSearch, applyExperimentSearch, applyModelSearch, applyVersionSearch } from './searchLocal';
-import type { RunsPage, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions } from './trackingStore';
-import { pageOf } from './paging';
+import { sortRegisteredModels, sortModelVersions, applyExperimentSearch, applyModelSearch, applyVersionSearch } from './searchLocal';
+import type { RunsPage, StoreCapabilities, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions } from './trackingStore';
+import { checkMaxResults, decodePageToken, encodePageToken } from './paging';
+import { planRunSearch, runComparator, runMatches, type RunSearchPlan } from '../filter';
 
 /**
  * Read side of MLflow's legacy `mlruns/` file store, following the layout the Python library writes
@@ -36,8 +37,31 @@ const RESERVED_IN_EXPERIMENT = new Set(['tags', 'datasets', 'traces', 'models'])
 const STATUS_BY_NUMBER: Record<number, RunStatus> = { 1: 'RUNNING', 2: 'SCHEDULED', 3: 'FINISHED', 4: 'FAILED', 5: 'KILLED' };
 const IO_CONCURRENCY = 64;
 
+const FILE_READER_CAPABILITIES: StoreCapabilities = Object.freeze({
+  trackingRead: true,
+  trackingWrite: false,
+  registryRead: true,
+  registryWrite: false,
+  artifacts: true,
+  traces: false,
+  runPaging: 'lazy',
+  historyBulkInterval: false,
+});
+
 export interface FileStoreOptions {
   onProblem?: ProblemSink;
+}
+
+interface RunCandidate {
+  id: string;
+  path: string;
+  experimentId: string;
+}
+
+/** A run a search selected, as far as the search read it, and its folder. */
+interface Selected {
+  run: Run;
+  path: string;
 }
 
 interface ExperimentDir {
@@ -48,6 +72,7 @@ interface ExperimentDir {
 
 export class FileStoreReader {
   readonly kind = 'file' as const;
+  readonly capabilities: StoreCapabilities = FILE_READER_CAPABILITIES;
   readonly uri: string;
   protected readonly onProblem: ProblemSink;
   /** run id -> experiment folder; run folders never move, so this stays valid until a delete. */
@@ -284,24 +309,110 @@ export class FileStoreReader {
     return { info, data };
   }
 
-  async searchRuns(opts: SearchRunsOptions): Promise<Run[]> {
-    const viewType = opts.viewType ?? 'ACTIVE_ONLY';
-    const candidates: { id: string; path: string; experimentId: string }[] = [];
-    for (const expId of opts.experimentIds) {
+  /** Run folders of the experiments, in listing order; an experiment that does not exist is an error. */
+  protected async runCandidates(experimentIds: readonly string[]): Promise<RunCandidate[]> {
+    const candidates: RunCandidate[] = [];
+    for (const expId of experimentIds) {
       const dir = await this.findExperimentDir(expId);
       if (!dir) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Could not find experiment with ID ${expId}`, this.root);
       for (const r of await this.runDirs(dir)) candidates.push({ ...r, experimentId: expId });
     }
-    const runs = (await mapLimit(candidates, IO_CONCURRENCY, (c) => this.readRun(c.path, c.id, c.experimentId))).filter(
-      (r): r is Run => !!r && (viewType === 'ALL' || (viewType === 'ACTIVE_ONLY') === (r.info.lifecycleStage === 'active')),
-    );
-    return applyRunSearch(runs, opts);
+    return candidates;
   }
 
-  // FIXME(#8): reads the whole experiment; the lazy reader replaces this.
+  /** One param or tag file, or undefined when the run lacks that key (a key that is a folder is lacking too). */
+  protected async readKeyFile(dir: string, key: string): Promise<string | undefined> {
+    if (!isSafeKey(key)) return undefined;
+    const path = join(dir, ...key.split('/'));
+    try {
+      return await this.statCache.text(path);
+    } catch (e) {
+      if (!isAbsentFile(e)) this.problem(path, `cannot read: ${errText(e)}`);
+      return undefined;
+    }
+  }
+
+  /** Only the params, tags and latest metrics a search names, for one run. */
+  protected async readRunKeys(runPath: string, plan: RunSearchPlan): Promise<Run['data']> {
+    const data: Run['data'] = { params: {}, tags: {}, metrics: {} };
+    const jobs: Promise<void>[] = [];
+    for (const key of plan.params) {
+      jobs.push(this.readKeyFile(join(runPath, 'params'), key).then((v) => void (v !== undefined && (data.params[key] = v))));
+    }
+    for (const key of plan.tags) {
+      jobs.push(this.readKeyFile(join(runPath, 'tags'), key).then((v) => void (v !== undefined && (data.tags[key] = v))));
+    }
+    for (const key of plan.metrics) {
+      if (!isSafeKey(key)) continue;
+      const path = join(runPath, 'metrics', ...key.split('/'));
+      jobs.push(
+        this.latestMetric(key, path).then(
+          (m) => void (m && (data.metrics[key] = m)),
+          (e) => void (!isAbsentFile(e) && this.problem(path, `metric '${key}' skipped: ${errText(e)}`)),
+        ),
+      );
+    }
+    await Promise.all(jobs);
+    return data;
+  }
+
+  /**
+   * Every run the search selects, in MLflow's order (filter first, then order_by, then start_time
+   * DESC and run id), each holding only meta.yaml and the keys the search names. Reading just that
+   * for every run, and whole runs only for the page returned, keeps the first page of a large
+   * experiment from costing the whole experiment.
+   */
+  protected async selectRuns(opts: Omit<SearchRunsOptions, 'maxResults'>, plan: RunSearchPlan): Promise<Selected[]> {
+    const viewType = opts.viewType ?? 'ACTIVE_ONLY';
+    const candidates = await this.runCandidates(opts.experimentIds);
+    const read = await mapLimit(candidates, IO_CONCURRENCY, async (c): Promise<Selected | undefined> => {
+      const info = await this.readRunInfo(c.path, c.id, c.experimentId);
+      if (!info || !(viewType === 'ALL' || (viewType === 'ACTIVE_ONLY') === (info.lifecycleStage === 'active'))) return undefined;
+      const data = await this.readRunKeys(c.path, plan);
+      if (plan.usesRunName && !info.runName && data.tags[TAG.runName]) info.runName = data.tags[TAG.runName];
+      const run = { info, data };
+      return runMatches(run, plan.clauses) ? { run, path: c.path } : undefined;
+    });
+    const selected = read.filter((x): x is Selected => !!x);
+    const cmp = runComparator(plan.order);
+    return selected.sort((a, b) => cmp(a.run, b.run));
+  }
+
+  /** Whole runs for selected ones; a run folder removed since it was selected is skipped and reported. */
+  protected async completeRuns(selected: readonly Selected[]): Promise<Run[]> {
+    const runs = await mapLimit(selected, IO_CONCURRENCY, async ({ run, path }): Promise<Run | undefined> => {
+      const data = await this.readRunData(path);
+      try {
+        await statFast(join(path, 'meta.yaml'));
+      } catch (e) {
+        this.problem(path, isMissing(e) ? 'run folder disappeared while listing; skipped' : `cannot read run metadata: ${errText(e)}`);
+        this.runLocation.delete(run.info.runId);
+        return undefined;
+      }
+      const info = { ...run.info };
+      // Older writers left run_name empty and kept the name only in the tag.
+      if (!info.runName && data.tags[TAG.runName]) info.runName = data.tags[TAG.runName];
+      this.runLocation.set(info.runId, path);
+      return { info, data };
+    });
+    return runs.filter((r): r is Run => !!r);
+  }
+
+  async searchRuns(opts: SearchRunsOptions): Promise<Run[]> {
+    const plan = planRunSearch(opts.filter, opts.orderBy);
+    const selected = await this.selectRuns(opts, plan);
+    const max = opts.maxResults;
+    return this.completeRuns(max !== undefined && max >= 0 && selected.length > max ? selected.slice(0, max) : selected);
+  }
+
   async searchRunsPage(opts: SearchRunsPageOptions): Promise<RunsPage> {
-    const { maxResults, pageToken, ...rest } = opts;
-    return pageOf(await this.searchRuns(rest), { maxResults, pageToken }, this.root);
+    checkMaxResults(opts.maxResults, this.root);
+    const offset = decodePageToken(opts.pageToken, this.root);
+    const plan = planRunSearch(opts.filter, opts.orderBy);
+    const selected = await this.selectRuns(opts, plan);
+    const end = offset + opts.maxResults;
+    const runs = await this.completeRuns(selected.slice(offset, end));
+    return end < selected.length ? { runs, nextPageToken: encodePageToken(end) } : { runs };
   }
 
   protected async findRunPath(runId: string): Promise<string> {
@@ -536,6 +647,12 @@ export function errText(e: unknown): string {
 /** A single path segment that cannot escape its parent folder. */
 function isSafeName(s: string): boolean {
   return s.length > 0 && s !== '.' && s !== '..' && !s.includes('/') && !s.includes('\\') && !s.includes('\0');
+}
+
+/** Not there as a file: missing, or a folder (a key with nested keys), or below a file. */
+function isAbsentFile(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR';
 }
 
 function isSafeKey(key: string): boolean {

@@ -23,7 +23,7 @@ import {
   writeYamlAtomic,
 } from './fileWrites';
 import { isMissing, listDirIfExists } from './fileTree';
-import type { CreateModelVersionOptions, CreateRunOptions, LogBatch, RegistryStore, TrackingStore, UpdateRunOptions } from './trackingStore';
+import type { CreateModelVersionOptions, CreateRunOptions, LogBatch, RegistryStore, StoreCapabilities, TrackingStore, UpdateRunOptions } from './trackingStore';
 
 /**
  * Read-write access to MLflow's `mlruns/` file store. Every file is written with the bytes MLflow
@@ -46,6 +46,16 @@ export interface WritableFileStoreOptions extends FileStoreOptions {
 type Yaml = { [k: string]: YamlValue };
 
 export class FileStore extends FileStoreReader implements TrackingStore, RegistryStore {
+  override readonly capabilities: StoreCapabilities = Object.freeze({
+    trackingRead: true,
+    trackingWrite: true,
+    registryRead: true,
+    registryWrite: true,
+    artifacts: true,
+    traces: false,
+    runPaging: 'lazy',
+    historyBulkInterval: false,
+  });
   private readonly now: () => number;
   /** Writes run one at a time: read-modify-write of meta.yaml must not interleave within this process. */
   private queue: Promise<unknown> = Promise.resolve();

@@ -25,6 +25,11 @@ export interface OpenStoreOptions {
   onServerLog?: (line: string) => void;
 }
 
+/** A store that writes tracking data and the registry itself (no local server needed), by its declared capabilities. */
+export function isWritableStore(store: ReadableStore): store is Store {
+  return store.capabilities.trackingWrite && store.capabilities.registryWrite;
+}
+
 function restOptions(opts: OpenStoreOptions): RestOptions {
   return restOptionsFromEnv(opts.env ?? process.env, opts.rest);
 }

@@ -3,7 +3,7 @@ import type { Experiment, Metric, ModelVersion, RegisteredModel, Run, RunInfo, R
 import { StoreError } from './errors';
 import { listLocalArtifacts, localArtifactRoot, readLocalArtifact } from './localArtifacts';
 import { applyExperimentSearch, applyModelSearch, applyRunSearch, applyVersionSearch, sortModelVersions, sortRegisteredModels } from './searchLocal';
-import type { RegistryReader, RunsPage, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions, TrackingReader } from './trackingStore';
+import type { RegistryReader, RunsPage, StoreCapabilities, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions, TrackingReader } from './trackingStore';
 import { pageOf } from './paging';
 
 /**
@@ -60,6 +60,17 @@ function placeholders(n: number): string {
 
 export class SqliteReader implements TrackingReader, RegistryReader {
   readonly kind = 'sqlite' as const;
+  /** Read-only: writes go through a real mlflow server, which owns the schema. */
+  readonly capabilities: StoreCapabilities = Object.freeze({
+    trackingRead: true,
+    trackingWrite: false,
+    registryRead: true,
+    registryWrite: false,
+    artifacts: true,
+    traces: false,
+    runPaging: 'sql',
+    historyBulkInterval: false,
+  });
   private readonly db: DatabaseLike;
   private readonly hasWorkspace: (table: string) => boolean;
 

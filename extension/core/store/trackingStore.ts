@@ -72,11 +72,38 @@ export interface LogBatch {
   tags?: KeyValue[];
 }
 
+/**
+ * What a store can do, as data: callers branch on this, never on which methods an object happens
+ * to have. Every flag states what this code implements for that store, not what MLflow could do.
+ */
+export interface StoreCapabilities {
+  /** Experiments, runs, metric histories (every store). */
+  readonly trackingRead: true;
+  /** Creating and changing experiments and runs (the TrackingStore half). */
+  readonly trackingWrite: boolean;
+  /** Registered models and versions can be listed and read. */
+  readonly registryRead: boolean;
+  /** The RegistryStore half: create, rename, alias, stage, tag, delete. */
+  readonly registryWrite: boolean;
+  /** listArtifacts / readArtifact. */
+  readonly artifacts: boolean;
+  /** MLflow 3 traces (not read by any store yet). */
+  readonly traces: boolean;
+  /**
+   * Where a run-search page is cut: 'server' (the MLflow server pages), 'sql' (LIMIT/OFFSET in the
+   * database), 'lazy' (this process reads only what ordering needs, then the page's runs).
+   */
+  readonly runPaging: 'server' | 'sql' | 'lazy';
+  /** Many runs' histories of one metric in one call (MLflow's get-history-bulk-interval); not used yet. */
+  readonly historyBulkInterval: boolean;
+}
+
 /** What browsing needs: the read half of a tracking store. */
 export interface TrackingReader {
   /** The URI this store was opened with, normalised (absolute `file://`, `sqlite:////…`, `http(s)://…`). */
   readonly uri: string;
   readonly kind: 'file' | 'sqlite' | 'rest';
+  readonly capabilities: StoreCapabilities;
 
   searchExperiments(opts?: SearchExperimentsOptions): Promise<Experiment[]>;
   getExperiment(experimentId: string): Promise<Experiment>;

@@ -1,14 +1,21 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import { StoreError, type StoreErrorCode } from '../errors';
+import { currentOperation, runStoreOperation, type RequestEvent } from '../operation';
 import { redactUri } from '../trackingUri';
-import { authorizationHeader, readCaBundle, REST_DEFAULTS, type RestOptions } from './restOptions';
+import { JsonItemCounter } from './jsonItemCounter';
+import { authorizationHeader, checkLimits, readCaBundle, REST_DEFAULTS, type RestOptions } from './restOptions';
+import { check, ShapeError, type Shape } from './shape';
 
 /**
  * HTTP transport for MLflow's REST API: JSON in and out, MLflow's retry policy (408/429/5xx and
  * dropped connections, exponential backoff with jitter, Retry-After), and errors turned into
- * StoreErrors whose text names the server but never its credentials. node:http is used instead of
- * fetch because Node 20's fetch cannot take a CA bundle or skip TLS checks per request.
+ * StoreErrors whose text names the URL but never the credentials. Everything a server sends is
+ * bounded: body bytes (the socket closes as soon as the cap is passed), items per page, time per
+ * request (the whole answer, not the first byte) and time per operation; every answer is checked
+ * against the shape of its message before anyone reads it. node:http is used instead of fetch
+ * because Node 20's fetch cannot take a CA bundle or skip TLS checks per request.
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -17,8 +24,13 @@ export type Params = Record<string, string | number | boolean | string[] | undef
 interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
-  body: Buffer;
+  /** The body as text (JSON calls and error answers) or bytes (artifacts). */
+  text?: string;
+  bytes?: Buffer;
 }
+
+/** How much of an error answer is read: enough for MLflow's error JSON, never a flood. */
+const MAX_ERROR_BODY = 64 * 1024;
 
 const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const MAX_BACKOFF_S = 120;
@@ -40,8 +52,12 @@ const MLFLOW_CODES: Partial<Record<string, StoreErrorCode>> = {
   TEMPORARILY_UNAVAILABLE: 'UNREACHABLE',
 };
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+function mb(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 function socketReason(code: string | undefined, message: string): string {
@@ -66,6 +82,26 @@ export interface RequestContext {
   endpointMissing?: string;
   /** Overrides the retry count (the store's first contact fails fast). */
   maxRetries?: number;
+  /** Most items any list field of the answer may hold (the page size asked for). */
+  maxItems?: number;
+}
+
+interface AttemptLimits {
+  /** Date.now() after which this attempt is cut. */
+  cutAt: number;
+  /** True when the cut is the operation's deadline rather than the per-request timeout. */
+  cutIsDeadline: boolean;
+  signal?: AbortSignal;
+  maxBytes: number;
+  maxItems?: number;
+  asBytes: boolean;
+}
+
+/** Errors of one attempt that end the request at once (no retry). */
+class FinalError extends Error {
+  constructor(readonly storeError: StoreError) {
+    super(storeError.message);
+  }
 }
 
 export class MlflowHttpClient {
@@ -80,6 +116,11 @@ export class MlflowHttpClient {
   private readonly backoffFactor: number;
   private readonly backoffJitter: number;
   private readonly timeoutMs: number;
+  private readonly operationTimeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly maxPages: number;
+  readonly maxItems: number;
+  private readonly onRequestEvent?: (e: RequestEvent) => void;
 
   constructor(uri: string, opts: RestOptions = {}) {
     let url: URL;
@@ -91,6 +132,7 @@ export class MlflowHttpClient {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new StoreError('INVALID_PARAMETER_VALUE', `Not an http(s) server URL: ${redactUri(uri)}`, redactUri(uri));
     }
+    checkLimits(opts);
     // user:password@ in the URI is how requests-based clients take basic auth; it must not stay
     // in the URL we show or log.
     const auth = { ...opts };
@@ -120,35 +162,64 @@ export class MlflowHttpClient {
     this.backoffFactor = opts.backoffFactor ?? REST_DEFAULTS.backoffFactor;
     this.backoffJitter = opts.backoffJitter ?? REST_DEFAULTS.backoffJitter;
     this.timeoutMs = opts.timeoutMs ?? REST_DEFAULTS.timeoutMs;
+    this.operationTimeoutMs = opts.operationTimeoutMs ?? REST_DEFAULTS.operationTimeoutMs;
+    this.maxResponseBytes = opts.maxResponseBytes ?? REST_DEFAULTS.maxResponseBytes;
+    this.maxPages = opts.maxPages ?? REST_DEFAULTS.maxPages;
+    this.maxItems = opts.maxItems ?? REST_DEFAULTS.maxItems;
+    this.onRequestEvent = opts.onRequestEvent;
   }
 
   close(): void {
     this.agent.destroy();
   }
 
-  /** Calls a JSON endpoint: GET parameters go in the query string, everything else in a JSON body. */
-  async call<T>(method: HttpMethod, path: string, params: Params = {}, ctx: RequestContext = {}): Promise<T> {
+  /**
+   * Runs several requests as one operation with this client's total deadline (a caller's
+   * operation may already have a sooner one), so a paged call is bounded as a whole.
+   */
+  operation<T>(fn: () => Promise<T>): Promise<T> {
+    return runStoreOperation({ timeoutMs: this.operationTimeoutMs }, fn);
+  }
+
+  /**
+   * Calls a JSON endpoint: GET parameters go in the query string, everything else in a JSON body.
+   * The answer is checked against `shape` before it is returned.
+   */
+  async call<T>(method: HttpMethod, path: string, params: Params, shape: Shape, ctx: RequestContext = {}): Promise<T> {
     let target = path;
     let body: string | undefined;
     if (method === 'GET') target += queryString(params);
     else body = JSON.stringify(params);
-    const res = await this.send(method, target, body, ctx);
+    const where = this.shown + path;
+    const res = await this.send(method, target, where, body, ctx, false);
     if (res.status >= 200 && res.status < 300) {
-      const text = res.body.toString('utf8');
+      const text = res.text ?? '';
       if (text.trim() === '') return {} as T;
+      let parsed: unknown;
       try {
-        return JSON.parse(text) as T;
+        parsed = JSON.parse(text);
       } catch {
-        throw new StoreError('INTERNAL_ERROR', `${this.shown}${path} answered with something that is not JSON (is this an MLflow server?)`, this.shown + path, res.status);
+        throw new StoreError('CORRUPT_DATA', `${where} answered with something that is not JSON (is this an MLflow server?)`, where, res.status);
       }
+      try {
+        check(parsed, shape);
+      } catch (e) {
+        if (e instanceof ShapeError) throw new StoreError('CORRUPT_DATA', `${where}: ${e.message}`, where, res.status);
+        throw e;
+      }
+      return parsed as T;
     }
     throw this.errorOf(res, path, ctx);
   }
 
-  /** Downloads raw bytes (artifacts). */
+  /** Downloads raw bytes (artifacts), within the same size cap. */
   async bytes(path: string, params: Params, ctx: RequestContext = {}): Promise<Uint8Array> {
-    const res = await this.send('GET', path + queryString(params), undefined, ctx);
-    if (res.status >= 200 && res.status < 300) return new Uint8Array(res.body.buffer, res.body.byteOffset, res.body.byteLength);
+    const where = this.shown + path;
+    const res = await this.send('GET', path + queryString(params), where, undefined, ctx, true);
+    if (res.status >= 200 && res.status < 300) {
+      const b = res.bytes ?? Buffer.alloc(0);
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    }
     throw this.errorOf(res, path, ctx);
   }
 
@@ -163,90 +234,273 @@ export class MlflowHttpClient {
     return Math.min(s, MAX_BACKOFF_S) * 1000;
   }
 
-  private async send(method: HttpMethod, target: string, body: string | undefined, ctx: RequestContext): Promise<RawResponse> {
+  private async send(method: HttpMethod, target: string, where: string, body: string | undefined, ctx: RequestContext, asBytes: boolean): Promise<RawResponse> {
     const retries = ctx.maxRetries ?? this.maxRetries;
-    for (let failures = 1; ; failures++) {
-      let res: RawResponse;
-      try {
-        res = await this.once(method, target, body);
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        const code = err.code;
-        if (code && TLS_CODES.test(code)) {
-          throw new StoreError(
-            'UNREACHABLE',
-            `TLS check failed for ${this.shown}: ${err.message} (set MLFLOW_TRACKING_SERVER_CERT_PATH to the server's CA bundle, or MLFLOW_TRACKING_INSECURE_TLS=true)`,
-            this.shown,
-          );
-        }
-        const transient = (code !== undefined && TRANSIENT_SOCKET_CODES.has(code)) || /socket hang up/i.test(err.message);
-        if (transient && failures <= retries) {
-          await sleep(this.backoffMs(failures));
+    const op = currentOperation();
+    const started = Date.now();
+    const deadline = op?.deadline ?? started + this.operationTimeoutMs;
+    const signal = op?.signal;
+    const emit = (e: RequestEvent) => {
+      this.onRequestEvent?.(e);
+      op?.onRequestEvent?.(e);
+    };
+    let retried = false;
+    const settle = (ok: boolean) => {
+      if (retried) emit({ kind: 'settled', url: where, ok });
+    };
+    const cancelled = () => new StoreError('CANCELLED', `${where}: cancelled`, where);
+    const pastDeadline = (why: string) =>
+      new StoreError('DEADLINE_EXCEEDED', `${where}: ${why}; gave up after ${seconds(Date.now() - started)} (the operation's deadline, MLWB_OPERATION_TIMEOUT / mlflow.operationTimeoutSeconds)`, where);
+    try {
+      for (let failures = 1; ; failures++) {
+        if (signal?.aborted) throw cancelled();
+        const now = Date.now();
+        if (now >= deadline) throw pastDeadline('no answer in time');
+        const cutIsDeadline = deadline < now + this.timeoutMs;
+        let res: RawResponse;
+        try {
+          res = await this.once(method, target, where, body, {
+            cutAt: cutIsDeadline ? deadline : now + this.timeoutMs,
+            cutIsDeadline,
+            signal,
+            maxBytes: this.maxResponseBytes,
+            maxItems: ctx.maxItems,
+            asBytes,
+          });
+        } catch (e) {
+          if (e instanceof FinalError) throw e.storeError;
+          const err = e as NodeJS.ErrnoException;
+          const code = err.code;
+          if (code === 'MLWB_CANCELLED') throw cancelled();
+          if (code === 'MLWB_DEADLINE') throw pastDeadline(err.message);
+          if (code && TLS_CODES.test(code)) {
+            throw new StoreError(
+              'UNREACHABLE',
+              `TLS check failed for ${this.shown}: ${err.message} (set MLFLOW_TRACKING_SERVER_CERT_PATH to the server's CA bundle, or MLFLOW_TRACKING_INSECURE_TLS=true)`,
+              this.shown,
+            );
+          }
+          const transient = (code !== undefined && TRANSIENT_SOCKET_CODES.has(code)) || /socket hang up/i.test(err.message);
+          const reason = socketReason(code, err.message);
+          if (!transient || failures > retries) {
+            const tries = failures > 1 ? ` (gave up after ${failures} attempts)` : '';
+            if (code === 'MLWB_TIMEOUT') throw new StoreError('DEADLINE_EXCEEDED', `${where}: ${reason}${tries}`, where);
+            throw new StoreError('UNREACHABLE', `Cannot reach ${this.shown}: ${reason}${tries}`, this.shown);
+          }
+          await this.pause(failures, retries, undefined, reason, where, deadline, signal, emit, pastDeadline, cancelled);
+          retried = true;
           continue;
         }
-        throw new StoreError('UNREACHABLE', `Cannot reach ${this.shown}: ${socketReason(code, err.message)}`, this.shown);
+        if (RETRY_STATUSES.has(res.status) && failures <= retries && !isFinalServerError(res)) {
+          const last = res;
+          const tooLate = () =>
+            this.errorOf(last, target.split('?')[0], ctx, `; gave up after ${failures} attempts in ${seconds(Date.now() - started)}: the next retry would pass the operation's deadline`);
+          await this.pause(failures, retries, res, `HTTP ${res.status}`, where, deadline, signal, emit, tooLate, cancelled);
+          retried = true;
+          continue;
+        }
+        settle(res.status < 400);
+        return res;
       }
-      if (RETRY_STATUSES.has(res.status) && failures <= retries && !isFinalServerError(res)) {
-        await sleep(this.backoffMs(failures, res));
-        continue;
-      }
-      return res;
+    } catch (e) {
+      settle(false);
+      throw e;
     }
   }
 
-  private once(method: HttpMethod, target: string, body: string | undefined): Promise<RawResponse> {
+  /** Waits before retry number `failures`, telling listeners; fails if the wait would pass the deadline. */
+  private async pause(
+    failures: number,
+    retries: number,
+    res: RawResponse | undefined,
+    reason: string,
+    where: string,
+    deadline: number,
+    signal: AbortSignal | undefined,
+    emit: (e: RequestEvent) => void,
+    tooLate: (why: string) => StoreError,
+    cancelled: () => StoreError,
+  ): Promise<void> {
+    const delayMs = this.backoffMs(failures, res);
+    if (Date.now() + delayMs >= deadline) throw tooLate(`${reason}, and the next retry would come after the deadline`);
+    emit({ kind: 'retrying', url: where, attempt: failures, maxRetries: retries, reason, delayMs });
+    if (delayMs <= 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(cancelled());
+      };
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, delayMs);
+      if (signal) {
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
+      }
+    });
+  }
+
+  private once(method: HttpMethod, target: string, where: string, body: string | undefined, lim: AttemptLimits): Promise<RawResponse> {
     const url = new URL(this.url.pathname.replace(/\/+$/, '') + target, this.url);
-    const headers: Record<string, string> = { ...this.headers, Accept: 'application/json' };
+    const headers: Record<string, string> = { ...this.headers, Accept: lim.asBytes ? '*/*' : 'application/json' };
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise<RawResponse>((resolve, reject) => {
+      let done = false;
+      const finish = (f: () => void) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        lim.signal?.removeEventListener('abort', onAbort);
+        f();
+      };
+      const fail = (e: Error) => {
+        finish(() => reject(e));
+        req.destroy();
+      };
+      const tooLarge = (got: string) =>
+        new FinalError(
+          new StoreError(
+            'RESOURCE_EXHAUSTED',
+            `${where}: the answer is larger than ${mb(lim.maxBytes)}${got}, the limit (mlflow.maxResponseMB / MLWB_MAX_RESPONSE_MB); stopped reading it`,
+            where,
+          ),
+        );
       const req = mod.request(url, { method, headers, agent: this.agent }, (res) => {
+        const status = res.statusCode ?? 0;
+        const ok = status >= 200 && status < 300;
+        // Error answers are read only as far as their message; the rest is dropped.
+        const cap = ok ? lim.maxBytes : MAX_ERROR_BODY;
+        const declared = Number(res.headers['content-length']);
+        if (ok && Number.isFinite(declared) && declared > cap) {
+          fail(tooLarge(` (it announces ${mb(declared)})`));
+          return;
+        }
+        const counter = ok && !lim.asBytes && lim.maxItems !== undefined ? new JsonItemCounter() : undefined;
+        const decoder = lim.asBytes && ok ? undefined : new StringDecoder('utf8');
+        let text = '';
+        // Bytes go straight into one buffer when the size is announced, so the body is held once.
+        let whole = lim.asBytes && ok && Number.isFinite(declared) ? Buffer.allocUnsafe(declared) : undefined;
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-        res.on('aborted', () => reject(Object.assign(new Error('connection closed mid-response'), { code: 'ECONNRESET' })));
+        let received = 0;
+        res.on('data', (c: Buffer) => {
+          if (done) return;
+          if (received + c.length > cap) {
+            if (!ok) {
+              // Enough of an error answer: keep what fits and stop the flood.
+              if (decoder) text += decoder.write(c.subarray(0, cap - received));
+              finish(() => resolve({ status, headers: res.headers, text }));
+              req.destroy();
+              return;
+            }
+            fail(tooLarge(''));
+            return;
+          }
+          if (counter) {
+            counter.push(c);
+            if (counter.max > lim.maxItems!) {
+              fail(
+                new FinalError(
+                  new StoreError('RESOURCE_EXHAUSTED', `${where}: the answer lists more than the ${lim.maxItems} items asked for; stopped reading it`, where),
+                ),
+              );
+              return;
+            }
+          }
+          if (whole) {
+            if (received + c.length > whole.length) {
+              fail(new FinalError(new StoreError('CORRUPT_DATA', `${where}: the answer is longer than its Content-Length (${whole.length} bytes)`, where)));
+              return;
+            }
+            c.copy(whole, received);
+          } else if (decoder) text += decoder.write(c);
+          else chunks.push(c);
+          received += c.length;
+        });
+        res.on('end', () => {
+          if (whole && received < whole.length) whole = whole.subarray(0, received);
+          finish(() =>
+            resolve(
+              decoder ? { status, headers: res.headers, text: text + decoder.end() } : { status, headers: res.headers, bytes: whole ?? Buffer.concat(chunks) },
+            ),
+          );
+        });
+        res.on('error', (e) => fail(e));
+        res.on('aborted', () => fail(Object.assign(new Error('connection closed mid-response'), { code: 'ECONNRESET' })));
       });
-      req.setTimeout(this.timeoutMs, () => {
-        req.destroy(Object.assign(new Error(`no answer within ${Math.round(this.timeoutMs / 1000)} s`), { code: 'MLWB_TIMEOUT' }));
-      });
-      req.on('error', reject);
+      const timer = setTimeout(
+        () =>
+          fail(
+            lim.cutIsDeadline
+              ? Object.assign(new Error('no complete answer before the deadline'), { code: 'MLWB_DEADLINE' })
+              : Object.assign(new Error(`no complete answer within ${seconds(this.timeoutMs)} (MLFLOW_HTTP_REQUEST_TIMEOUT)`), { code: 'MLWB_TIMEOUT' }),
+          ),
+        Math.max(0, lim.cutAt - Date.now()),
+      );
+      const onAbort = () => fail(Object.assign(new Error('cancelled'), { code: 'MLWB_CANCELLED' }));
+      if (lim.signal) {
+        if (lim.signal.aborted) {
+          queueMicrotask(onAbort);
+        } else lim.signal.addEventListener('abort', onAbort, { once: true });
+      }
+      req.on('error', (e) => fail(e));
       req.end(body);
     });
   }
 
-  private errorOf(res: RawResponse, path: string, ctx: RequestContext): StoreError {
+  private errorOf(res: RawResponse, path: string, ctx: RequestContext, suffix = ''): StoreError {
     const where = this.shown + path;
+    const text = res.text ?? res.bytes?.subarray(0, MAX_ERROR_BODY).toString('utf8') ?? '';
+    if (res.status >= 300 && res.status < 400) {
+      const loc = res.headers.location;
+      let to = '';
+      if (loc) {
+        try {
+          to = ` to ${redactUri(new URL(loc, where).toString())}`;
+        } catch {
+          to = ` to ${JSON.stringify(loc.slice(0, 200))}`;
+        }
+      }
+      // Following it would send our credentials to wherever it points; the user decides instead.
+      return new StoreError(
+        'UNREACHABLE',
+        `${where} redirected (${res.status})${to}: set the tracking URI to the final address (redirects are not followed, so credentials never leave for another place)`,
+        where,
+        res.status,
+      );
+    }
     if (res.status === 401) return new StoreError('UNAUTHENTICATED', `Authentication failed for ${this.shown} (401)`, this.shown, 401);
-    let payload: { error_code?: string; message?: string } | undefined;
+    let payload: { error_code?: unknown; message?: unknown } | undefined;
     try {
-      const parsed: unknown = JSON.parse(res.body.toString('utf8'));
-      if (parsed && typeof parsed === 'object') payload = parsed as { error_code?: string; message?: string };
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object') payload = parsed as { error_code?: unknown; message?: unknown };
     } catch {
       payload = undefined;
     }
     if (res.status === 403) {
       return new StoreError('PERMISSION_DENIED', `Permission denied by ${this.shown} for ${path} (403)`, where, 403);
     }
-    if (!payload?.error_code) {
+    const errorCode = typeof payload?.error_code === 'string' ? payload.error_code : undefined;
+    if (!errorCode) {
       if (res.status === 404) {
         return new StoreError('ENDPOINT_NOT_FOUND', ctx.endpointMissing ?? `${where} does not exist (404): not an MLflow server, or one too old for this call`, where, 404);
       }
-      const text = res.body.toString('utf8').trim().split('\n')[0].slice(0, 200);
+      const first = text.trim().split('\n')[0].slice(0, 200);
       const code: StoreErrorCode = res.status >= 502 && res.status <= 504 ? 'UNREACHABLE' : 'INTERNAL_ERROR';
-      return new StoreError(code, `${where} failed with HTTP ${res.status}${text ? `: ${text}` : ''}`, where, res.status);
+      return new StoreError(code, `${where} failed with HTTP ${res.status}${first ? `: ${first}` : ''}${suffix}`, where, res.status);
     }
-    const code = MLFLOW_CODES[payload.error_code] ?? 'INTERNAL_ERROR';
+    const code = MLFLOW_CODES[errorCode] ?? 'INTERNAL_ERROR';
     // Server messages can carry a whole SQL statement after the first line; the first line says it.
-    const msg = (payload.message ?? payload.error_code).split('\n')[0].trim();
+    const msg = (typeof payload?.message === 'string' ? payload.message : errorCode).split('\n')[0].trim();
     if (code === 'RESOURCE_DOES_NOT_EXIST' && ctx.notFound) {
       return new StoreError(code, `${ctx.notFound} not found on ${this.shown}: ${msg}`, where, res.status);
     }
     if (code === 'ENDPOINT_NOT_FOUND' && ctx.endpointMissing) return new StoreError(code, ctx.endpointMissing, where, res.status);
-    return new StoreError(code, `${msg} (${payload.error_code} from ${this.shown})`, where, res.status);
+    return new StoreError(code, `${msg} (${errorCode} from ${this.shown})${suffix}`, where, res.status);
   }
 }
 
@@ -254,7 +508,7 @@ export class MlflowHttpClient {
 function isFinalServerError(res: RawResponse): boolean {
   if (res.status !== 500) return false;
   try {
-    const code = (JSON.parse(res.body.toString('utf8')) as { error_code?: string }).error_code;
+    const code = (JSON.parse(res.text ?? '') as { error_code?: string } | null)?.error_code;
     return code === 'INVALID_STATE';
   } catch {
     return false;

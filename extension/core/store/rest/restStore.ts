@@ -11,6 +11,7 @@ import type {
   RunsPage,
   SearchRunsOptions,
   SearchRunsPageOptions,
+  StoreCapabilities,
   TrackingStore,
   UpdateRunOptions,
 } from '../trackingStore';
@@ -18,6 +19,8 @@ import { splitBatch } from './batchChunks';
 import { checkMaxResults } from '../paging';
 import { MlflowHttpClient, type Params, type RequestContext } from './httpClient';
 import type { RestOptions } from './restOptions';
+import { SHAPES } from './restShapes';
+import type { Shape } from './shape';
 import {
   experimentOf,
   metricJson,
@@ -55,6 +58,16 @@ function currentUser(): string {
 
 export class RestStore implements TrackingStore, RegistryStore {
   readonly kind: 'rest' | 'sqlite';
+  readonly capabilities: StoreCapabilities = Object.freeze({
+    trackingRead: true,
+    trackingWrite: true,
+    registryRead: true,
+    registryWrite: true,
+    artifacts: true,
+    traces: false,
+    runPaging: 'server',
+    historyBulkInterval: false,
+  });
   readonly uri: string;
   protected readonly http: MlflowHttpClient;
   private onClose?: () => Promise<void>;
@@ -78,7 +91,7 @@ export class RestStore implements TrackingStore, RegistryStore {
   static async connect(uri: string, opts: RestOptions = {}): Promise<RestStore> {
     const store = new RestStore(uri, opts);
     try {
-      await store.http.call('POST', `${API}/experiments/search`, { max_results: 1 }, { maxRetries: 0 });
+      await store.http.call('POST', `${API}/experiments/search`, { max_results: 1 }, SHAPES.searchExperiments, { maxRetries: 0, maxItems: 1 });
     } catch (e) {
       store.http.close();
       throw e;
@@ -98,42 +111,68 @@ export class RestStore implements TrackingStore, RegistryStore {
     await fn?.();
   }
 
-  private call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, params: Params = {}, ctx?: RequestContext): Promise<T> {
-    return this.http.call<T>(method, API + path, params, ctx);
+  private call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, params: Params, shape: Shape, ctx?: RequestContext): Promise<T> {
+    return this.http.call<T>(method, API + path, params, shape, ctx);
   }
 
-  /** Follows next_page_token until the server has no more or `max` items arrived. */
-  private async paged<J, T>(
+  /**
+   * Follows next_page_token until the server has no more or `max` items arrived. A server that
+   * hands back a token it gave before, keeps sending empty pages with a token, or pages on past
+   * the client's page or item limit is reported, naming the URL, instead of being followed forever.
+   */
+  private paged<J, T>(
+    path: string,
     fetchPage: (pageSize: number, token: string | undefined) => Promise<{ items: J[] | undefined; next?: string }>,
     map: (j: J) => T,
     pageSize: number,
     max?: number,
   ): Promise<T[]> {
-    const out: T[] = [];
-    let token: string | undefined;
-    for (;;) {
-      const want = max === undefined ? pageSize : Math.min(pageSize, max - out.length);
-      if (want <= 0) break;
-      const page = await fetchPage(want, token);
-      for (const j of page.items ?? []) out.push(map(j));
-      token = page.next;
-      if (!token) break;
-    }
-    return max === undefined ? out : out.slice(0, max);
+    const where = this.http.shown + API + path;
+    return this.http.operation(async () => {
+      const out: T[] = [];
+      const seen = new Set<string>();
+      let token: string | undefined;
+      let emptyInARow = 0;
+      for (let pages = 1; ; pages++) {
+        const want = max === undefined ? pageSize : Math.min(pageSize, max - out.length);
+        if (want <= 0) break;
+        const page = await fetchPage(want, token);
+        const items = page.items ?? [];
+        for (const j of items) out.push(map(j));
+        token = page.next;
+        if (!token) break;
+        if (seen.has(token)) throw pageLoop(where, `sent page token ${JSON.stringify(token.slice(0, 60))} a second time (on page ${pages})`);
+        seen.add(token);
+        emptyInARow = items.length === 0 ? emptyInARow + 1 : 0;
+        if (emptyInARow >= MAX_EMPTY_PAGES) throw pageLoop(where, `sent ${emptyInARow} empty pages in a row, each with a next page token`);
+        if (pages >= this.http.maxPages) throw pageLoop(where, `was still paging after ${pages} pages (the limit)`);
+        if (out.length > this.http.maxItems) {
+          throw new StoreError('RESOURCE_EXHAUSTED', `${where}: more than ${this.http.maxItems} items in one listing (the limit); narrow it with a filter`, where);
+        }
+      }
+      return max === undefined ? out : out.slice(0, max);
+    });
   }
 
   // ---------------------------------------------------------------- experiments
 
   searchExperiments(opts: SearchExperimentsOptions = {}): Promise<Experiment[]> {
     return this.paged(
+      '/experiments/search',
       async (n, token) => {
-        const r = await this.call<{ experiments?: ExperimentJson[]; next_page_token?: string }>('POST', '/experiments/search', {
-          max_results: n,
-          page_token: token,
-          filter: opts.filter || undefined,
-          order_by: opts.orderBy,
-          view_type: opts.viewType ?? 'ACTIVE_ONLY',
-        });
+        const r = await this.call<{ experiments?: ExperimentJson[]; next_page_token?: string }>(
+          'POST',
+          '/experiments/search',
+          {
+            max_results: n,
+            page_token: token,
+            filter: opts.filter || undefined,
+            order_by: opts.orderBy,
+            view_type: opts.viewType ?? 'ACTIVE_ONLY',
+          },
+          SHAPES.searchExperiments,
+          { maxItems: n },
+        );
         return { items: r.experiments, next: r.next_page_token };
       },
       experimentOf,
@@ -143,13 +182,13 @@ export class RestStore implements TrackingStore, RegistryStore {
   }
 
   async getExperiment(experimentId: string): Promise<Experiment> {
-    const r = await this.call<{ experiment: ExperimentJson }>('GET', '/experiments/get', { experiment_id: experimentId }, { notFound: `experiment ${experimentId}` });
+    const r = await this.call<{ experiment: ExperimentJson }>('GET', '/experiments/get', { experiment_id: experimentId }, SHAPES.experiment, { notFound: `experiment ${experimentId}` });
     return experimentOf(r.experiment);
   }
 
   async getExperimentByName(name: string): Promise<Experiment | undefined> {
     try {
-      const r = await this.call<{ experiment: ExperimentJson }>('GET', '/experiments/get-by-name', { experiment_name: name });
+      const r = await this.call<{ experiment: ExperimentJson }>('GET', '/experiments/get-by-name', { experiment_name: name }, SHAPES.experiment);
       return experimentOf(r.experiment);
     } catch (e) {
       if (isStoreError(e, 'RESOURCE_DOES_NOT_EXIST')) return undefined;
@@ -158,32 +197,33 @@ export class RestStore implements TrackingStore, RegistryStore {
   }
 
   async createExperiment(name: string, opts: { artifactLocation?: string; tags?: Record<string, string> } = {}): Promise<string> {
-    const r = await this.call<{ experiment_id: string }>('POST', '/experiments/create', {
-      name,
-      artifact_location: opts.artifactLocation,
-      tags: opts.tags ? tagList(opts.tags) : undefined,
-    });
+    const r = await this.call<{ experiment_id: string }>(
+      'POST',
+      '/experiments/create',
+      { name, artifact_location: opts.artifactLocation, tags: opts.tags ? tagList(opts.tags) : undefined },
+      SHAPES.createExperiment,
+    );
     return String(r.experiment_id);
   }
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
-    await this.call('POST', '/experiments/update', { experiment_id: experimentId, new_name: newName }, { notFound: `experiment ${experimentId}` });
+    await this.call('POST', '/experiments/update', { experiment_id: experimentId, new_name: newName }, SHAPES.empty, { notFound: `experiment ${experimentId}` });
   }
 
   async deleteExperiment(experimentId: string): Promise<void> {
-    await this.call('POST', '/experiments/delete', { experiment_id: experimentId }, { notFound: `experiment ${experimentId}` });
+    await this.call('POST', '/experiments/delete', { experiment_id: experimentId }, SHAPES.empty, { notFound: `experiment ${experimentId}` });
   }
 
   async restoreExperiment(experimentId: string): Promise<void> {
-    await this.call('POST', '/experiments/restore', { experiment_id: experimentId }, { notFound: `experiment ${experimentId}` });
+    await this.call('POST', '/experiments/restore', { experiment_id: experimentId }, SHAPES.empty, { notFound: `experiment ${experimentId}` });
   }
 
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
-    await this.call('POST', '/experiments/set-experiment-tag', { experiment_id: experimentId, key, value }, { notFound: `experiment ${experimentId}` });
+    await this.call('POST', '/experiments/set-experiment-tag', { experiment_id: experimentId, key, value }, SHAPES.empty, { notFound: `experiment ${experimentId}` });
   }
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
-    await this.call('POST', '/experiments/delete-experiment-tag', { experiment_id: experimentId, key });
+    await this.call('POST', '/experiments/delete-experiment-tag', { experiment_id: experimentId, key }, SHAPES.empty);
   }
 
   // ---------------------------------------------------------------- runs
@@ -191,15 +231,22 @@ export class RestStore implements TrackingStore, RegistryStore {
   async searchRuns(opts: SearchRunsOptions): Promise<Run[]> {
     if (opts.experimentIds.length === 0) return [];
     return this.paged(
+      '/runs/search',
       async (n, token) => {
-        const r = await this.call<{ runs?: RunJson[]; next_page_token?: string }>('POST', '/runs/search', {
-          experiment_ids: opts.experimentIds,
-          filter: opts.filter || undefined,
-          run_view_type: opts.viewType ?? 'ACTIVE_ONLY',
-          max_results: n,
-          order_by: opts.orderBy,
-          page_token: token,
-        });
+        const r = await this.call<{ runs?: RunJson[]; next_page_token?: string }>(
+          'POST',
+          '/runs/search',
+          {
+            experiment_ids: opts.experimentIds,
+            filter: opts.filter || undefined,
+            run_view_type: opts.viewType ?? 'ACTIVE_ONLY',
+            max_results: n,
+            order_by: opts.orderBy,
+            page_token: token,
+          },
+          SHAPES.searchRuns,
+          { maxItems: n },
+        );
         return { items: r.runs, next: r.next_page_token };
       },
       runOf,
@@ -211,20 +258,30 @@ export class RestStore implements TrackingStore, RegistryStore {
   async searchRunsPage(opts: SearchRunsPageOptions): Promise<RunsPage> {
     checkMaxResults(opts.maxResults, this.http.shown);
     if (opts.experimentIds.length === 0) return { runs: [] };
-    const r = await this.call<{ runs?: RunJson[]; next_page_token?: string }>('POST', '/runs/search', {
-      experiment_ids: opts.experimentIds,
-      filter: opts.filter || undefined,
-      run_view_type: opts.viewType ?? 'ACTIVE_ONLY',
-      max_results: opts.maxResults,
-      order_by: opts.orderBy,
-      page_token: opts.pageToken || undefined,
-    });
+    const r = await this.call<{ runs?: RunJson[]; next_page_token?: string }>(
+      'POST',
+      '/runs/search',
+      {
+        experiment_ids: opts.experimentIds,
+        filter: opts.filter || undefined,
+        run_view_type: opts.viewType ?? 'ACTIVE_ONLY',
+        max_results: opts.maxResults,
+        order_by: opts.orderBy,
+        page_token: opts.pageToken || undefined,
+      },
+      SHAPES.searchRuns,
+      { maxItems: opts.maxResults },
+    );
     const runs = (r.runs ?? []).map(runOf);
+    if (r.next_page_token && r.next_page_token === opts.pageToken) {
+      // The caller would ask for the same page forever.
+      throw pageLoop(this.http.shown + API + '/runs/search', `answered page token ${JSON.stringify(r.next_page_token.slice(0, 60))} with itself as the next one`);
+    }
     return r.next_page_token ? { runs, nextPageToken: r.next_page_token } : { runs };
   }
 
   async getRun(runId: string): Promise<Run> {
-    const r = await this.call<{ run: RunJson }>('GET', '/runs/get', { run_id: runId }, { notFound: `run ${runId}` });
+    const r = await this.call<{ run: RunJson }>('GET', '/runs/get', { run_id: runId }, SHAPES.run, { notFound: `run ${runId}` });
     return runOf(r.run);
   }
 
@@ -240,6 +297,7 @@ export class RestStore implements TrackingStore, RegistryStore {
         user_id: opts.userId ?? currentUser(),
         tags: opts.tags ? tagList(opts.tags) : undefined,
       },
+      SHAPES.run,
       { notFound: `experiment ${opts.experimentId}` },
     );
     return runOf(r.run);
@@ -250,17 +308,18 @@ export class RestStore implements TrackingStore, RegistryStore {
       'POST',
       '/runs/update',
       { run_id: runId, status: opts.status, end_time: opts.endTime, run_name: opts.runName },
+      SHAPES.updateRun,
       { notFound: `run ${runId}` },
     );
     return runInfoOf(r.run_info);
   }
 
   async deleteRun(runId: string): Promise<void> {
-    await this.call('POST', '/runs/delete', { run_id: runId }, { notFound: `run ${runId}` });
+    await this.call('POST', '/runs/delete', { run_id: runId }, SHAPES.empty, { notFound: `run ${runId}` });
   }
 
   async restoreRun(runId: string): Promise<void> {
-    await this.call('POST', '/runs/restore', { run_id: runId }, { notFound: `run ${runId}` });
+    await this.call('POST', '/runs/restore', { run_id: runId }, SHAPES.empty, { notFound: `run ${runId}` });
   }
 
   async logBatch(runId: string, batch: LogBatch): Promise<void> {
@@ -271,22 +330,24 @@ export class RestStore implements TrackingStore, RegistryStore {
       tags: c.tags,
     });
     for (const c of splitBatch(batch, (c) => JSON.stringify(body(c)))) {
-      await this.call('POST', '/runs/log-batch', body(c), { notFound: `run ${runId}` });
+      await this.call('POST', '/runs/log-batch', body(c), SHAPES.empty, { notFound: `run ${runId}` });
     }
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
-    await this.call('POST', '/runs/delete-tag', { run_id: runId, key });
+    await this.call('POST', '/runs/delete-tag', { run_id: runId, key }, SHAPES.empty);
   }
 
   getMetricHistory(runId: string, key: string): Promise<Metric[]> {
     return this.paged(
+      '/metrics/get-history',
       async (n, token) => {
         const r = await this.call<{ metrics?: MetricJson[]; next_page_token?: string }>(
           'GET',
           '/metrics/get-history',
           { run_id: runId, metric_key: key, max_results: n, page_token: token },
-          { notFound: `run ${runId}` },
+          SHAPES.metricHistory,
+          { notFound: `run ${runId}`, maxItems: n },
         );
         return { items: r.metrics, next: r.next_page_token };
       },
@@ -297,43 +358,55 @@ export class RestStore implements TrackingStore, RegistryStore {
 
   // ---------------------------------------------------------------- artifacts
 
+  /**
+   * One folder's entries. Each must lie strictly inside the folder listed: a server that lists a
+   * folder inside itself (or outside, or under `..`) would send a recursive download around
+   * forever or out of its destination, so that is an error naming the URL.
+   */
   async listArtifacts(runId: string, path?: string): Promise<ArtifactEntry[]> {
     if (path) checkArtifactPath(path, this.uri);
-    const out: ArtifactEntry[] = [];
-    let token: string | undefined;
-    do {
-      const r = await this.call<{ files?: { path: string; is_dir?: boolean; file_size?: number | string }[]; next_page_token?: string }>(
-        'GET',
-        '/artifacts/list',
-        { run_id: runId, path: path || undefined, page_token: token },
-        { notFound: `run ${runId}` },
-      );
-      for (const f of r.files ?? []) {
-        out.push(f.is_dir ? { path: f.path, isDir: true } : { path: f.path, isDir: false, fileSize: f.file_size === undefined ? undefined : Number(f.file_size) });
-      }
-      token = r.next_page_token;
-    } while (token);
-    return out;
+    const folder = (path ?? '').replace(/\/+$/, '');
+    const where = this.http.shown + API + '/artifacts/list';
+    return this.paged(
+      '/artifacts/list',
+      async (_n, token) => {
+        const r = await this.call<{ files?: { path: string; is_dir?: boolean | null; file_size?: number | string | null }[]; next_page_token?: string }>(
+          'GET',
+          '/artifacts/list',
+          { run_id: runId, path: path || undefined, page_token: token },
+          SHAPES.listArtifacts,
+          { notFound: `run ${runId}`, maxItems: this.http.maxItems },
+        );
+        return { items: r.files, next: r.next_page_token };
+      },
+      (f): ArtifactEntry => {
+        checkListedPath(f.path, folder, where);
+        return f.is_dir ? { path: f.path, isDir: true } : { path: f.path, isDir: false, fileSize: f.file_size === undefined || f.file_size === null ? undefined : Number(f.file_size) };
+      },
+      Infinity,
+    );
   }
 
   async readArtifact(runId: string, path: string): Promise<Uint8Array> {
     checkArtifactPath(path, this.uri);
     // /get-artifact sits beside /api (under any static prefix) and resolves every artifact
     // location the server knows, including proxied mlflow-artifacts:/ roots.
-    return this.http.bytes('/get-artifact', { run_id: runId, path }, { notFound: `artifact '${path}' of run ${runId}` });
+    return this.http.operation(() => this.http.bytes('/get-artifact', { run_id: runId, path }, { notFound: `artifact '${path}' of run ${runId}` }));
   }
 
   // ---------------------------------------------------------------- registry
 
   searchRegisteredModels(opts: SearchModelsOptions = {}): Promise<RegisteredModel[]> {
     return this.paged(
+      '/registered-models/search',
       async (n, token) => {
-        const r = await this.call<{ registered_models?: RegisteredModelJson[]; next_page_token?: string }>('GET', '/registered-models/search', {
-          filter: opts.filter || undefined,
-          max_results: n,
-          order_by: opts.orderBy,
-          page_token: token,
-        });
+        const r = await this.call<{ registered_models?: RegisteredModelJson[]; next_page_token?: string }>(
+          'GET',
+          '/registered-models/search',
+          { filter: opts.filter || undefined, max_results: n, order_by: opts.orderBy, page_token: token },
+          SHAPES.searchRegisteredModels,
+          { maxItems: n },
+        );
         return { items: r.registered_models, next: r.next_page_token };
       },
       registeredModelOf,
@@ -343,24 +416,30 @@ export class RestStore implements TrackingStore, RegistryStore {
   }
 
   async getRegisteredModel(name: string): Promise<RegisteredModel> {
-    const r = await this.call<{ registered_model: RegisteredModelJson }>('GET', '/registered-models/get', { name }, { notFound: `registered model '${name}'` });
+    const r = await this.call<{ registered_model: RegisteredModelJson }>('GET', '/registered-models/get', { name }, SHAPES.registeredModel, { notFound: `registered model '${name}'` });
     return registeredModelOf(r.registered_model);
   }
 
   async getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
-    const r = await this.call<{ model_version: ModelVersionJson }>('GET', '/registered-models/alias', { name, alias }, aliasCtx(name, alias));
+    const r = await this.call<{ model_version: ModelVersionJson }>('GET', '/registered-models/alias', { name, alias }, SHAPES.modelVersion, aliasCtx(name, alias));
     return modelVersionOf(r.model_version);
   }
 
-  async searchModelVersions(opts: SearchModelsOptions = {}): Promise<ModelVersion[]> {
+  searchModelVersions(opts: SearchModelsOptions = {}): Promise<ModelVersion[]> {
+    return this.http.operation(() => this.searchModelVersionsWithAliases(opts));
+  }
+
+  private async searchModelVersionsWithAliases(opts: SearchModelsOptions): Promise<ModelVersion[]> {
     const versions = await this.paged(
+      '/model-versions/search',
       async (n, token) => {
-        const r = await this.call<{ model_versions?: ModelVersionJson[]; next_page_token?: string }>('GET', '/model-versions/search', {
-          filter: opts.filter || undefined,
-          max_results: n,
-          order_by: opts.orderBy,
-          page_token: token,
-        });
+        const r = await this.call<{ model_versions?: ModelVersionJson[]; next_page_token?: string }>(
+          'GET',
+          '/model-versions/search',
+          { filter: opts.filter || undefined, max_results: n, order_by: opts.orderBy, page_token: token },
+          SHAPES.searchModelVersions,
+          { maxItems: n },
+        );
         return { items: r.model_versions, next: r.next_page_token };
       },
       modelVersionOf,
@@ -382,47 +461,48 @@ export class RestStore implements TrackingStore, RegistryStore {
   }
 
   async getModelVersion(name: string, version: string): Promise<ModelVersion> {
-    const r = await this.call<{ model_version: ModelVersionJson }>('GET', '/model-versions/get', { name, version }, { notFound: `version ${version} of model '${name}'` });
+    const r = await this.call<{ model_version: ModelVersionJson }>('GET', '/model-versions/get', { name, version }, SHAPES.modelVersion, { notFound: `version ${version} of model '${name}'` });
     return modelVersionOf(r.model_version);
   }
 
   async createRegisteredModel(name: string, opts: { description?: string; tags?: Record<string, string> } = {}): Promise<RegisteredModel> {
-    const r = await this.call<{ registered_model: RegisteredModelJson }>('POST', '/registered-models/create', {
-      name,
-      description: opts.description,
-      tags: opts.tags ? tagList(opts.tags) : undefined,
-    });
+    const r = await this.call<{ registered_model: RegisteredModelJson }>(
+      'POST',
+      '/registered-models/create',
+      { name, description: opts.description, tags: opts.tags ? tagList(opts.tags) : undefined },
+      SHAPES.registeredModel,
+    );
     return registeredModelOf(r.registered_model);
   }
 
   async renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
-    const r = await this.call<{ registered_model: RegisteredModelJson }>('POST', '/registered-models/rename', { name, new_name: newName }, { notFound: `registered model '${name}'` });
+    const r = await this.call<{ registered_model: RegisteredModelJson }>('POST', '/registered-models/rename', { name, new_name: newName }, SHAPES.registeredModel, { notFound: `registered model '${name}'` });
     return registeredModelOf(r.registered_model);
   }
 
   async updateRegisteredModel(name: string, description: string): Promise<RegisteredModel> {
-    const r = await this.call<{ registered_model: RegisteredModelJson }>('PATCH', '/registered-models/update', { name, description }, { notFound: `registered model '${name}'` });
+    const r = await this.call<{ registered_model: RegisteredModelJson }>('PATCH', '/registered-models/update', { name, description }, SHAPES.registeredModel, { notFound: `registered model '${name}'` });
     return registeredModelOf(r.registered_model);
   }
 
   async deleteRegisteredModel(name: string): Promise<void> {
-    await this.call('DELETE', '/registered-models/delete', { name }, { notFound: `registered model '${name}'` });
+    await this.call('DELETE', '/registered-models/delete', { name }, SHAPES.empty, { notFound: `registered model '${name}'` });
   }
 
   async setRegisteredModelTag(name: string, key: string, value: string): Promise<void> {
-    await this.call('POST', '/registered-models/set-tag', { name, key, value }, { notFound: `registered model '${name}'` });
+    await this.call('POST', '/registered-models/set-tag', { name, key, value }, SHAPES.empty, { notFound: `registered model '${name}'` });
   }
 
   async deleteRegisteredModelTag(name: string, key: string): Promise<void> {
-    await this.call('DELETE', '/registered-models/delete-tag', { name, key });
+    await this.call('DELETE', '/registered-models/delete-tag', { name, key }, SHAPES.empty);
   }
 
   async setRegisteredModelAlias(name: string, alias: string, version: string): Promise<void> {
-    await this.call('POST', '/registered-models/alias', { name, alias, version }, aliasCtx(name, alias));
+    await this.call('POST', '/registered-models/alias', { name, alias, version }, SHAPES.empty, aliasCtx(name, alias));
   }
 
   async deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
-    await this.call('DELETE', '/registered-models/alias', { name, alias }, aliasCtx(name, alias));
+    await this.call('DELETE', '/registered-models/alias', { name, alias }, SHAPES.empty, aliasCtx(name, alias));
   }
 
   async createModelVersion(name: string, opts: CreateModelVersionOptions): Promise<ModelVersion> {
@@ -438,18 +518,19 @@ export class RestStore implements TrackingStore, RegistryStore {
         tags: opts.tags ? tagList(opts.tags) : undefined,
         model_id: opts.modelId,
       },
+      SHAPES.modelVersion,
       { notFound: `registered model '${name}'` },
     );
     return modelVersionOf(r.model_version);
   }
 
   async updateModelVersion(name: string, version: string, description: string): Promise<ModelVersion> {
-    const r = await this.call<{ model_version: ModelVersionJson }>('PATCH', '/model-versions/update', { name, version, description }, { notFound: `version ${version} of model '${name}'` });
+    const r = await this.call<{ model_version: ModelVersionJson }>('PATCH', '/model-versions/update', { name, version, description }, SHAPES.modelVersion, { notFound: `version ${version} of model '${name}'` });
     return modelVersionOf(r.model_version);
   }
 
   async deleteModelVersion(name: string, version: string): Promise<void> {
-    await this.call('DELETE', '/model-versions/delete', { name, version }, { notFound: `version ${version} of model '${name}'` });
+    await this.call('DELETE', '/model-versions/delete', { name, version }, SHAPES.empty, { notFound: `version ${version} of model '${name}'` });
   }
 
   async transitionModelVersionStage(name: string, version: string, stage: ModelStage, archiveExisting: boolean): Promise<ModelVersion> {
@@ -457,17 +538,18 @@ export class RestStore implements TrackingStore, RegistryStore {
       'POST',
       '/model-versions/transition-stage',
       { name, version, stage, archive_existing_versions: archiveExisting },
+      SHAPES.modelVersion,
       { notFound: `version ${version} of model '${name}'` },
     );
     return modelVersionOf(r.model_version);
   }
 
   async setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
-    await this.call('POST', '/model-versions/set-tag', { name, version, key, value }, { notFound: `version ${version} of model '${name}'` });
+    await this.call('POST', '/model-versions/set-tag', { name, version, key, value }, SHAPES.empty, { notFound: `version ${version} of model '${name}'` });
   }
 
   async deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
-    await this.call('DELETE', '/model-versions/delete-tag', { name, version, key });
+    await this.call('DELETE', '/model-versions/delete-tag', { name, version, key }, SHAPES.empty);
   }
 }
 
@@ -476,6 +558,25 @@ function aliasCtx(name: string, alias: string): RequestContext {
     notFound: `alias '${alias}' of model '${name}'`,
     endpointMissing: `server too old for aliases (404 on ${API}/registered-models/alias)`,
   };
+}
+
+/** Pages in a row that may come empty yet carry a next token before that counts as a loop. */
+const MAX_EMPTY_PAGES = 20;
+/** Longer artifact paths than any file system takes mean a server nesting folders forever. */
+const MAX_ARTIFACT_PATH = 4096;
+
+function pageLoop(where: string, what: string): StoreError {
+  return new StoreError('CORRUPT_DATA', `${where}: page-token loop: the server ${what}`, where);
+}
+
+function checkListedPath(p: string, folder: string, where: string): void {
+  const bad = (why: string) => {
+    throw new StoreError('CORRUPT_DATA', `${where}: listing '${folder}' returned '${p.slice(0, 200)}', which ${why}`, where);
+  };
+  if (p === '' || p.startsWith('/') || p.includes('\0') || p.split('/').some((s) => s === '..' || s === '.' || s === '')) bad('is not a valid artifact path');
+  if (p.length > MAX_ARTIFACT_PATH) bad(`is longer than ${MAX_ARTIFACT_PATH} characters`);
+  if (p === folder) bad('is the folder itself (a folder that lists itself never ends)');
+  if (folder && !p.startsWith(folder + '/')) bad('is not inside it');
 }
 
 /** The server refuses these too, but a local check gives the same message as the local stores. */

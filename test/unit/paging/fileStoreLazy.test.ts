@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { ReadProblem as Problem } from '../../../extension/core/store/errors';
+import { FileStoreReader } from '../../../extension/core/store/fileStore';
+import type { Run } from '../../../extension/core/model/entities';
+import { copyFixtureStore } from '../../support/fixture';
+
+/**
+ * What the file store's paged search reads, seen through the problems it reports on real files
+ * (a copy of the fixture store written by mlflow): a corrupt metric file is only met when the search
+ * needs that metric or the run is on the page.
+ */
+
+async function setup() {
+  const root = copyFixtureStore();
+  const problems: Problem[] = [];
+  const store = new FileStoreReader(root, { onProblem: (p) => problems.push(p) });
+  const experimentIds = (await store.searchExperiments()).map((e) => e.experimentId);
+  const all = await store.searchRuns({ experimentIds });
+  return { root, problems, store, experimentIds, all };
+}
+
+function runDir(root: string, run: Run): string {
+  return join(root, run.info.experimentId, run.info.runId);
+}
+
+test('the first page does not read the other runs’ params, tags or metrics', async () => {
+  const { root, problems, store, experimentIds, all } = await setup();
+  const last = all[all.length - 1];
+  const metricsDir = join(runDir(root, last), 'metrics');
+  const key = readdirSync(metricsDir).find((f) => !f.startsWith('.'));
+  assert.ok(key, `run ${last.info.runId} has no metric file`);
+  writeFileSync(join(metricsDir, key), 'not a metric line\n');
+  problems.length = 0;
+
+  const first = await store.searchRunsPage({ experimentIds, maxResults: 2 });
+  assert.deepEqual(first.runs.map((r) => r.info.runId), all.slice(0, 2).map((r) => r.info.runId));
+  assert.deepEqual(problems, [], 'a run off the page was read in full');
+
+  // Ordering by that metric must read it for every run, and so meets the damage.
+  await store.searchRunsPage({ experimentIds, maxResults: 2, orderBy: [`metrics.\`${key}\` DESC`] });
+  assert.ok((problems as Problem[]).some((p) => p.location === join(metricsDir, key)), JSON.stringify(problems));
+
+  // The page that holds the run reads it in full.
+  problems.length = 0;
+  const tail = await store.searchRunsPage({ experimentIds, maxResults: 1, pageToken: Buffer.from(`{"offset": ${all.length - 1}}`).toString('base64') });
+  assert.deepEqual(tail.runs.map((r) => r.info.runId), [last.info.runId]);
+  assert.ok((problems as Problem[]).some((p) => p.location === join(metricsDir, key)), JSON.stringify(problems));
+});
+
+test('a run folder removed between the listing and the page read is skipped and reported', async () => {
+  const { root, experimentIds, all } = await setup();
+  const victim = all[1];
+  const problems: Problem[] = [];
+  class RemovingReader extends FileStoreReader {
+    protected override async selectRuns(...args: Parameters<FileStoreReader['selectRuns']>) {
+      const selected = await super.selectRuns(...args);
+      rmSync(runDir(root, victim), { recursive: true });
+      return selected;
+    }
+  }
+  const store = new RemovingReader(root, { onProblem: (p) => problems.push(p) });
+  const page = await store.searchRunsPage({ experimentIds, maxResults: 3 });
+  assert.deepEqual(page.runs.map((r) => r.info.runId), [all[0], all[2]].map((r) => r.info.runId));
+  assert.ok(page.nextPageToken, 'more runs follow');
+  assert.deepEqual(problems, [{ location: runDir(root, victim), message: 'run folder disappeared while listing; skipped' }]);
+  // The next listing no longer has it, and the token's offset counts from there, as MLflow's does.
+  const next = await new FileStoreReader(root).searchRunsPage({ experimentIds, maxResults: 3, pageToken: page.nextPageToken });
+  assert.equal(next.runs[0]?.info.runId, all[4]?.info.runId);
+});
