@@ -1,4 +1,7 @@
 import { main } from './main';
+import { silenceSqliteExperimentalWarning } from './quietWarnings';
+
+silenceSqliteExperimentalWarning();
 
 main(process.argv.slice(2), {
   out: (s) => process.stdout.write(s + '\n'),

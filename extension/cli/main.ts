@@ -30,8 +30,8 @@ commands:
 
 --store takes a tracking URI (file:///abs/mlruns, a plain path to an mlruns folder, sqlite:///mlflow.db,
 http(s)://host:port). Without it, mlwb uses MLFLOW_TRACKING_URI, else ./mlruns or ./mlflow.db in the
-current folder, like MLflow. Database stores are read through a local \`mlflow server\` started with
---python PYTHON (default: $MLWB_PYTHON, else python3). Servers take MLFLOW_TRACKING_TOKEN,
+current folder, like MLflow. SQLite is read directly on Node 22+; other databases (and SQLite on
+Node 20) through a local \`mlflow server\` started with --python PYTHON (default: $MLWB_PYTHON, else python3). Servers take MLFLOW_TRACKING_TOKEN,
 MLFLOW_TRACKING_USERNAME/PASSWORD, MLFLOW_TRACKING_INSECURE_TLS and MLFLOW_TRACKING_SERVER_CERT_PATH.`;
 
 export interface CliIo {

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { isRecord, parseMlflowYaml } from '../core/format/mlflowYaml';
 import { resolvePython } from './python';
+import { isolatedPythonArgs } from '../core/store/isolatedPython';
 import type { StoreSession } from './storeSession';
 
 /**
@@ -67,7 +68,8 @@ export async function buildMlflowTask(def: MlflowTaskDefinition, session: StoreS
   const st = session.state;
   if (st.kind !== 'none') env.MLFLOW_TRACKING_URI = st.uri;
   const params = Object.entries(def.parameters ?? {}).flatMap(([k, v]) => ['-P', `${k}=${String(v)}`]);
-  const execArgs = ['-m', 'mlflow', 'run', projectDir, '-e', def.entryPoint, '--env-manager', envManager, ...params];
+  // -I: the project folder is the working folder here, and must not shadow the installed mlflow.
+  const execArgs = isolatedPythonArgs(['-m', 'mlflow', 'run', projectDir, '-e', def.entryPoint, '--env-manager', envManager, ...params]);
   const task = new vscode.Task(def, scope ?? vscode.TaskScope.Workspace, `run ${def.entryPoint}`, 'mlflow', new vscode.ProcessExecution(python, execArgs, { cwd: projectDir, env }));
   task.detail = `mlflow run -e ${def.entryPoint}${params.length ? ' ' + params.filter((_, i) => i % 2).join(' ') : ''}`;
   return task;

@@ -4,7 +4,8 @@ import type { ModelStage } from '../core/model/entities';
 import { errText } from '../core/store/fileStore';
 import type { RegistryStore } from '../core/store/trackingStore';
 import type { ModelsNode } from './modelsTree';
-import type { StoreSession } from './storeSession';
+import { RestrictedModeError, type StoreSession } from './storeSession';
+import { UntrustedPythonError } from './python';
 
 /** Inline registry edits from the Models view: set or remove an alias, transition a stage. */
 
@@ -16,10 +17,29 @@ async function writableRegistry(session: StoreSession, log: vscode.LogOutputChan
   try {
     return await session.writable();
   } catch (e) {
+    if (e instanceof RestrictedModeError || e instanceof UntrustedPythonError) {
+      showTrustMessage(e.message, log);
+      return undefined;
+    }
     log.error(`Cannot write to ${session.state.uri}: ${errText(e)}`);
     void vscode.window.showErrorMessage(`MLflow: cannot write to the store: ${errText(e)}`);
     return undefined;
   }
+}
+
+/** Not awaited: the command ends while the notification waits for the user. */
+function showTrustMessage(message: string, log: vscode.LogOutputChannel): void {
+  log.warn(message);
+  void vscode.window.showWarningMessage(`MLflow: ${message}`, 'Manage Workspace Trust').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+}
+
+/** True (after saying why) when Restricted Mode refuses writes to this store; checked before asking anything. */
+function refusedInRestrictedMode(session: StoreSession, log: vscode.LogOutputChannel): boolean {
+  const reason = session.restrictedWriteReason();
+  if (reason) showTrustMessage(reason, log);
+  return reason !== undefined;
 }
 
 /** Asks first, then gets a writable store (which may start a local mlflow server), then writes. */
@@ -39,7 +59,7 @@ async function edit(session: StoreSession, what: string, action: (store: Registr
 export function registerRegistryActions(session: StoreSession, log: vscode.LogOutputChannel, refresh: () => void): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand('mlflow.setAlias', async (node?: ModelsNode) => {
-      if (node?.type !== 'version') return;
+      if (node?.type !== 'version' || refusedInRestrictedMode(session, log)) return;
       const v = node.version;
       const alias = await vscode.window.showInputBox({
         title: `Alias for ${v.name} version ${v.version}`,
@@ -51,14 +71,14 @@ export function registerRegistryActions(session: StoreSession, log: vscode.LogOu
       await edit(session, `Set alias @${alias.trim()} on ${v.name} v${v.version}`, (store) => store.setRegisteredModelAlias(v.name, alias.trim(), v.version), log, refresh);
     }),
     vscode.commands.registerCommand('mlflow.removeAlias', async (node?: ModelsNode) => {
-      if (node?.type !== 'version' || node.version.aliases.length === 0) return;
+      if (node?.type !== 'version' || node.version.aliases.length === 0 || refusedInRestrictedMode(session, log)) return;
       const v = node.version;
       const alias = v.aliases.length === 1 ? v.aliases[0] : await vscode.window.showQuickPick(v.aliases, { title: `Remove which alias of ${v.name} v${v.version}?` });
       if (!alias) return;
       await edit(session, `Remove alias @${alias} from ${v.name}`, (store) => store.deleteRegisteredModelAlias(v.name, alias), log, refresh);
     }),
     vscode.commands.registerCommand('mlflow.transitionStage', async (node?: ModelsNode) => {
-      if (node?.type !== 'version') return;
+      if (node?.type !== 'version' || refusedInRestrictedMode(session, log)) return;
       const v = node.version;
       const stages: ModelStage[] = ['None', 'Staging', 'Production', 'Archived'];
       const stage = await vscode.window.showQuickPick(

@@ -3,6 +3,7 @@ import { errText } from '../core/store/fileStore';
 import type { RequestEvent } from '../core/store/operation';
 import { isWritableStore, openStore, openWritableStore, type OpenStoreOptions, type ReadableStore, type Store } from '../core/store/openStore';
 import type { RestOptions } from '../core/store/rest/restOptions';
+import { directSqliteAvailable } from '../core/store/sqliteReader';
 import { redactUri, resolveTrackingUri, storeKindOf, type TrackingUriSource } from '../core/store/trackingUri';
 import { loadServerCredentials } from './credentials';
 import { resolvePython } from './python';
@@ -22,6 +23,9 @@ export type StoreState =
 export type StoreSource = TrackingUriSource | 'selected';
 
 const SELECTED_KEY = 'mlflow.selectedStore';
+
+/** A write refused because the workspace is not trusted; the UI offers to manage trust. */
+export class RestrictedModeError extends Error {}
 
 export class StoreSession implements vscode.Disposable {
   private current: StoreState = { kind: 'none' };
@@ -84,7 +88,7 @@ export class StoreSession implements vscode.Disposable {
     this.set({ kind: 'connecting', uri: target.uri, source: target.source });
     this.log.info(`Opening tracking store ${shown} (from ${target.source}, ${storeKindOf(target.uri)} store)`);
     try {
-      const opts = await this.openOptions(target.uri);
+      const opts = await this.openOptions(target.uri, false);
       // File and server stores write through the same object; database files are read directly and
       // get a local mlflow server only when something is written (see writable()).
       const kind = storeKindOf(target.uri);
@@ -102,14 +106,17 @@ export class StoreSession implements vscode.Disposable {
     }
   }
 
-  private async openOptions(uri: string): Promise<OpenStoreOptions> {
+  /** `forWrite`: options for the local server that writes to a database; else for reading it. */
+  private async openOptions(uri: string, forWrite: boolean): Promise<OpenStoreOptions> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     const kind = storeKindOf(uri);
     const creds = kind === 'rest' ? await loadServerCredentials(this.context.secrets, uri) : undefined;
+    // Python only when a local server will run: SQLite read directly needs none.
+    const needsPython = kind === 'sql' || (kind === 'sqlite' && (forWrite || !directSqliteAvailable()));
     return {
       baseDir: folder?.uri.fsPath,
       onProblem: (p) => this.log.warn(`${p.location}: ${p.message}`),
-      python: kind === 'sqlite' || kind === 'sql' ? await resolvePython(folder?.uri) : undefined,
+      python: needsPython ? await resolvePython(folder?.uri) : undefined,
       onServerLog: (line) => this.log.info(`[mlflow server] ${line}`),
       rest: {
         ...(creds ? { token: creds.token, username: creds.username, password: creds.password } : {}),
@@ -123,17 +130,32 @@ export class StoreSession implements vscode.Disposable {
   }
 
   /**
+   * Why writing to the open store is refused in Restricted Mode, if it is: a database is written
+   * through `python -m mlflow server`, and Restricted Mode runs no code. File stores and servers
+   * are written without starting anything.
+   */
+  restrictedWriteReason(): string | undefined {
+    const s = this.current;
+    if (s.kind === 'none' || vscode.workspace.isTrusted) return undefined;
+    const kind = storeKindOf(s.uri);
+    if (kind !== 'sqlite' && kind !== 'sql') return undefined;
+    return `Writing to ${redactUri(s.uri)} needs a local mlflow server, which MLflow Workbench does not start in Restricted Mode. Trust this folder to edit it; browsing works as it is.`;
+  }
+
+  /**
    * A store that can write, for registry actions and the like: the open store itself when it can,
    * else (a database read directly) a local `mlflow server` on the same database, started once.
    */
   async writable(): Promise<Store> {
     const s = this.current;
     if (s.kind !== 'connected') throw new Error('no tracking store is open');
+    const refused = this.restrictedWriteReason();
+    if (refused) throw new RestrictedModeError(refused);
     if (isWritableStore(s.store)) return s.store;
     if (!this.writer) {
       const uri = s.uri;
       this.writer = (async () => {
-        const opts = await this.openOptions(uri);
+        const opts = await this.openOptions(uri, true);
         return vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `MLflow: starting mlflow server for ${redactUri(uri)}…` },
           () => openWritableStore(uri, opts),

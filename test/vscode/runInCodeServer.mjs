@@ -4,7 +4,9 @@
 // `FAIL name: reason` per case and a final `vscode: N passed, N failed`; exits 1 on any failure.
 // Screenshots land in test-results/vscode/. Expects out/mlflow-workbench.vsix (packages it if missing).
 // Env: MLWB_KEEP_TMP=1 keeps the temp workspace; MLWB_SKIP_RESTRICTED=1 skips the Restricted Mode pass;
-// MLWB_SKIP_SQLITE=1 skips the pass on a workspace holding mlflow.db.
+// MLWB_SKIP_SQLITE=1 skips the passes on a workspace holding mlflow.db (trusted, and untrusted with
+// a hostile `mlflow/` package of its own). MLWB_ONLY_PASS=name[,name] runs only those passes
+// (trusted, restricted, sqlite, restricted-sqlite).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,7 @@ import { join } from 'node:path';
 import { buildSuite, packageRunner, repo } from './build.mjs';
 import { checkCodeServer, installExtensions, startCodeServer, writeUserSettings } from './codeServer.mjs';
 import { launchBrowser, openWorkbench } from './browser.mjs';
-import { registryEditFlow, restrictedFlows, userFlows } from './uiFlows.mjs';
+import { plantHostilePackages, registryEditFlow, restrictedFlows, restrictedHostileFlow, userFlows } from './uiFlows.mjs';
 import { mlflowPython, prepareWorkspace } from './workspace.mjs';
 
 const SUITE_TIMEOUT_MS = 150_000;
@@ -41,7 +43,10 @@ async function waitForResults(path, what, isAlive) {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected, browser, flows, mode, store }) {
+const onlyPasses = process.env.MLWB_ONLY_PASS ? new Set(process.env.MLWB_ONLY_PASS.split(',')) : undefined;
+
+async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected, browser, flows, mode, store, flowContext = {} }) {
+  if (onlyPasses && !onlyPasses.has(name)) return;
   const userDataDir = join(tmp, `user-data-${name}`);
   writeUserSettings(userDataDir, {
     'workbench.startupEditor': 'none',
@@ -82,7 +87,7 @@ async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected,
     for (const r of suite.results) record(`${name === 'trusted' ? '' : `${name}: `}${r.name}`, r.ok, r.error);
     for (const flow of flows) {
       try {
-        await flow.fn(page, { workspace, expected: JSON.parse(readFileSync(expected, 'utf8')), shot: (n) => page.screenshot({ path: join(shots, `${name === 'trusted' ? '' : `${name}-`}${n}.png`) }) });
+        await flow.fn(page, { ...flowContext, workspace, expected: JSON.parse(readFileSync(expected, 'utf8')), shot: (n) => page.screenshot({ path: join(shots, `${name === 'trusted' ? '' : `${name}-`}${n}.png`) }) });
         record(`ui: ${name === 'trusted' ? '' : `${name}: `}${flow.name}`, true);
       } catch (e) {
         await page.screenshot({ path: join(shots, `FAILED-${name}-${flow.name.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
@@ -107,9 +112,10 @@ async function main() {
   if (!process.env.MLWB_KEEP_TMP) cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
   phase('suite and runner built');
   const extensionsDir = join(tmp, 'extensions');
-  const [{ workspace, expected }, sqlite] = await Promise.all([
+  const [{ workspace, expected }, sqlite, hostile] = await Promise.all([
     prepareWorkspace(join(tmp, 'fixture')),
     process.env.MLWB_SKIP_SQLITE ? undefined : prepareWorkspace(join(tmp, 'fixture-sqlite'), 'sqlite'),
+    process.env.MLWB_SKIP_SQLITE || process.env.MLWB_SKIP_RESTRICTED ? undefined : prepareWorkspace(join(tmp, 'fixture-hostile'), 'sqlite'),
     installExtensions(extensionsDir, [join(repo, 'out', 'mlflow-workbench.vsix'), runnerVsix]),
   ]);
   phase('workspace written by mlflow, extensions installed');
@@ -119,6 +125,12 @@ async function main() {
   if (!process.env.MLWB_SKIP_RESTRICTED) await runPass({ tmp, name: 'restricted', trusted: false, extensionsDir, workspace, expected, browser, flows: restrictedFlows });
   // MLflow's default store: the same store cases and the views flow on a workspace holding mlflow.db.
   if (sqlite) await runPass({ tmp, name: 'sqlite', trusted: true, extensionsDir, workspace: sqlite.workspace, expected: sqlite.expected, browser, flows: [userFlows[0], registryEditFlow], mode: 'stores', store: 'sqlite' });
+  // Restricted Mode on mlflow.db next to a package `mlflow/` of the folder's own: nothing of it runs.
+  if (hostile) {
+    const marker = join(tmp, 'hostile-package-ran.txt');
+    plantHostilePackages(hostile.workspace, marker);
+    await runPass({ tmp, name: 'restricted-sqlite', trusted: false, extensionsDir, workspace: hostile.workspace, expected: hostile.expected, browser, flows: [restrictedHostileFlow], store: 'sqlite', flowContext: { marker } });
+  }
 }
 
 async function cleanup() {

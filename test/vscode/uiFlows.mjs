@@ -2,7 +2,7 @@
 // and what is visible on screen. Each flow gets (page, { workspace, expected, shot }).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { mlflowPython } from './workspace.mjs';
@@ -296,3 +296,50 @@ export const restrictedFlows = [
     },
   },
 ];
+
+/**
+ * A folder with mlflow.db and Python packages of its own named `mlflow` and `uvicorn`, whose code
+ * writes `marker` when imported: what an attacker would ship to run code through our
+ * `python -m mlflow server`.
+ */
+export function plantHostilePackages(workspace, marker) {
+  const code = `open(${JSON.stringify(marker)}, "a").write(__name__ + "\\n")\n`;
+  for (const pkg of ['mlflow', 'uvicorn']) {
+    mkdirSync(join(workspace, pkg), { recursive: true });
+    writeFileSync(join(workspace, pkg, '__init__.py'), code);
+    writeFileSync(join(workspace, pkg, '__main__.py'), code);
+  }
+}
+
+/**
+ * Restricted Mode on that folder: "Set Alias…" in the Models view starts nothing (no mlflow server,
+ * so no import of the folder's packages) and says to trust the folder; browsing still works.
+ */
+export const restrictedHostileFlow = {
+  name: 'Restricted Mode: Set Alias on mlflow.db runs nothing of the folder and asks to trust it',
+  fn: async (page, { expected, shot, marker }) => {
+    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 20_000 });
+    await openMlflowContainer(page);
+    await expandPane(page, 'Models');
+    const models = pane(page, 'Models');
+    const model = expected.registered_models.find((m) => m.versions.length > 0);
+    for (const other of expected.registered_models.filter((m) => m.name !== model.name)) {
+      const r = row(models, other.name);
+      if ((await r.count()) && (await r.getAttribute('aria-expanded')) === 'true') await r.locator('.monaco-tl-twistie').click();
+    }
+    await expand(row(models, model.name));
+    const version = model.versions[0].version;
+    const vRow = row(models, `Version ${version}`);
+    await vRow.waitFor({ timeout: 20_000 });
+    await vRow.hover();
+    await vRow.locator('.action-label[aria-label^="Set Alias"]').click();
+    const toast = page.locator('.notification-toast', { hasText: 'Trust this folder' }).first();
+    await toast.waitFor({ timeout: 20_000 });
+    assert.match(await toast.innerText(), /Restricted Mode/);
+    assert.equal(await page.locator('.quick-input-widget input').isVisible().catch(() => false), false, 'an alias was asked for anyway');
+    await shot('09-restricted-set-alias-refused');
+    // A server start and its import would take seconds: give it time to show up if it ran at all.
+    await page.waitForTimeout(8_000);
+    assert.equal(existsSync(marker), false, `the folder's own Python package ran: ${marker} was written`);
+  },
+};

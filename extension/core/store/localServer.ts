@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import * as http from 'node:http';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { StoreError } from './errors';
+import { isolatedPythonArgs, isolatedPythonEnv, neutralPythonCwd, pythonCommand } from './isolatedPython';
 import { redactUri, sqlitePath, storeKindOf, fileStorePath } from './trackingUri';
 
 /**
@@ -52,11 +53,14 @@ export async function freePort(): Promise<number> {
 /** Absolute backend URI: `sqlite:///rel.db` is relative to the server's cwd, which we do not rely on. */
 export function absoluteBackendUri(uri: string, baseDir?: string): string {
   const kind = storeKindOf(uri);
+  // The server runs in a folder of its own (see isolatedPython.ts), so "relative" must mean
+  // relative to baseDir, or to our own working folder when there is none.
+  const base = resolve(baseDir ?? process.cwd());
   if (kind === 'sqlite') {
-    const p = sqlitePath(uri, baseDir);
+    const p = resolve(sqlitePath(uri, base));
     return 'sqlite:///' + p; // p starts with '/', giving MLflow's four-slash absolute form
   }
-  if (kind === 'file') return 'file://' + fileStorePath(uri, baseDir);
+  if (kind === 'file') return 'file://' + resolve(fileStorePath(uri, base));
   return uri;
 }
 
@@ -67,15 +71,20 @@ export function absoluteBackendUri(uri: string, baseDir?: string): string {
  */
 export function defaultArtifactRoot(backendUri: string, baseDir?: string): string | undefined {
   const kind = storeKindOf(backendUri);
-  if (kind === 'sqlite') return join(baseDir ?? dirname(sqlitePath(backendUri, baseDir)), 'mlruns');
-  if (kind === 'sql' && baseDir) return join(baseDir, 'mlruns');
+  const base = baseDir === undefined ? undefined : resolve(baseDir);
+  if (kind === 'sqlite') return join(base ?? dirname(resolve(sqlitePath(backendUri, base))), 'mlruns');
+  if (kind === 'sql' && base) return join(base, 'mlruns');
   return undefined; // file store: experiments keep their own location next to the metadata
 }
 
-/** Fails with a message the user can act on when `python` is missing or has no mlflow. */
+/**
+ * Fails with a message the user can act on when `python` is missing or has no mlflow. Isolated
+ * (see isolatedPython.ts), so the answer is about the installed mlflow, never a folder's `mlflow/`.
+ */
 export function checkMlflowPython(python: string, env?: NodeJS.ProcessEnv): string {
-  const r = spawnSync(python, ['-c', 'import mlflow, sys; sys.stdout.write(mlflow.__version__)'], {
-    env: { ...(env ?? process.env), PYTHONWARNINGS: 'ignore' },
+  const r = spawnSync(python, isolatedPythonArgs(['-W', 'ignore', '-c', 'import mlflow, sys; sys.stdout.write(mlflow.__version__)']), {
+    cwd: neutralPythonCwd(),
+    env: isolatedPythonEnv(env ?? process.env),
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -129,7 +138,8 @@ export class LocalMlflowServer {
     this.mlflowVersion = version;
   }
 
-  static async start(opts: LocalServerOptions): Promise<LocalMlflowServer> {
+  static async start(options: LocalServerOptions): Promise<LocalMlflowServer> {
+    const opts = { ...options, python: pythonCommand(options.python, options.baseDir) };
     const version = checkMlflowPython(opts.python, opts.env);
     const server = new LocalMlflowServer(opts, opts.port ?? (await freePort()), version);
     process.once('exit', server.exitHook);
@@ -153,19 +163,22 @@ export class LocalMlflowServer {
   }
 
   private args(): string[] {
-    const a = ['-m', 'mlflow', 'server', '--backend-store-uri', this.backendStoreUri, '--host', '127.0.0.1', '--port', String(this.port), '--workers', '1'];
+    // -u: unbuffered output, so the log shows the server's lines as they come (-I ignores PYTHONUNBUFFERED).
+    const a = isolatedPythonArgs(['-u', '-m', 'mlflow', 'server', '--backend-store-uri', this.backendStoreUri, '--host', '127.0.0.1', '--port', String(this.port), '--workers', '1']);
     const root = this.opts.defaultArtifactRoot ?? defaultArtifactRoot(this.backendStoreUri, this.opts.baseDir);
     if (root) {
-      a.push('--default-artifact-root', root);
+      // Absolute, as the server's working folder is not the workspace (URIs such as s3:// stay as given).
+      const rootArg = /^[a-z][a-z0-9+.-]*:/i.test(root) ? root : resolve(this.opts.baseDir ?? process.cwd(), root);
+      a.push('--default-artifact-root', rootArg);
       // mlflow-artifacts:/ runs (logged earlier through a plain `mlflow server` in that folder)
       // resolve against ./mlartifacts, that server's default destination.
-      a.push('--artifacts-destination', join(isAbsolute(root) ? dirname(root) : this.opts.baseDir ?? process.cwd(), 'mlartifacts'));
+      a.push('--artifacts-destination', join(isAbsolute(rootArg) ? dirname(rootArg) : resolve(this.opts.baseDir ?? process.cwd()), 'mlartifacts'));
     }
     return a;
   }
 
   private launch(): Promise<void> {
-    const env: NodeJS.ProcessEnv = { ...(this.opts.env ?? process.env), PYTHONUNBUFFERED: '1', MLFLOW_ALLOW_FILE_STORE: 'true' };
+    const env: NodeJS.ProcessEnv = { ...isolatedPythonEnv(this.opts.env ?? process.env), PYTHONUNBUFFERED: '1', MLFLOW_ALLOW_FILE_STORE: 'true' };
     // Client-side settings that would confuse a server (MLflow refuses MLFLOW_WORKSPACE outright).
     delete env.MLFLOW_WORKSPACE;
     delete env.MLFLOW_TRACKING_URI;
@@ -173,7 +186,7 @@ export class LocalMlflowServer {
     env.MLFLOW_SERVER_ENABLE_JOB_EXECUTION ??= 'false';
     this.log(`[mlwb] starting mlflow ${this.mlflowVersion} server for ${redactUri(this.backendStoreUri)} on ${this.url}`);
     const child = spawn(this.opts.python, this.args(), {
-      cwd: this.opts.baseDir ?? process.cwd(),
+      cwd: neutralPythonCwd(),
       env,
       detached: process.platform !== 'win32',
       stdio: ['ignore', 'pipe', 'pipe'],

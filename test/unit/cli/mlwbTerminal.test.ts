@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,8 +16,8 @@ const RUN_NAME = 'ok\x1b]0;pwned\x07\x1b[2J\x1b]8;;https://evil.example/\x1b\\cl
 const PARAM = '\x1b[31mred\u2066\u2069';
 
 function mlwb(args: string[], cwd: string) {
-  const built = join(repoRoot, 'dist', 'cli.js');
-  const argv = existsSync(built) ? [built, ...args] : ['--import', pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href, join(repoRoot, 'extension/cli/index.ts'), ...args];
+  // The source, not dist/cli.js, which may be older than the code under test.
+  const argv = ['--import', pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href, join(repoRoot, 'extension/cli/index.ts'), ...args];
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.MLFLOW_TRACKING_URI;
   const r = spawnSync(process.execPath, argv, { cwd, env, encoding: 'utf8' });

@@ -72,3 +72,16 @@ test('a retry opens a cancellable "retrying…" notification; Cancel ends the ca
   assert.ok(Date.now() - t0 < 2000);
   await store.close();
 });
+
+test('a call that hangs gets the cancellable notification after slowMs, before any retry', async () => {
+  shown.length = 0;
+  const p = await startHostilePeer({ '/api/2.0/mlflow/runs/search': () => undefined });
+  peers.push(p);
+  const store = new RestStore(p.url, { maxRetries: 0 });
+  const call = withStoreCall({ title: 'loading runs', slowMs: 200 }, () => store.searchRuns({ experimentIds: ['0'] }));
+  for (let i = 0; i < 100 && shown.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(shown.map((s) => [s.title, s.cancellable, s.messages]), [['MLflow: loading runs', true, ['waiting for the server…']]]);
+  shown[0].cancel!();
+  await assert.rejects(call, (e: unknown) => isStoreError(e, 'CANCELLED'));
+  await store.close();
+});

@@ -170,8 +170,11 @@ describe('bounded time', () => {
     assert.ok(ms1 < 3000);
     const c2 = new AbortController();
     setTimeout(() => c2.abort(), 300);
-    const ms2 = await fails(runStoreOperation({ signal: c2.signal }, () => s.searchExperiments()), 'CANCELLED', `${p.url}${API}/experiments/search`);
+    const events: RequestEvent[] = [];
+    const ms2 = await fails(runStoreOperation({ signal: c2.signal, onRequestEvent: (e) => events.push(e) }, () => s.searchExperiments()), 'CANCELLED', `${p.url}${API}/experiments/search`);
     assert.ok(ms2 < 3000);
+    // Cancelled in the middle of a backoff wait: the "retrying…" state is still cleared.
+    assert.deepEqual(events.map((e) => e.kind), ['retrying', 'retrying', 'settled']);
   });
 
   test('MLflow variables: timeout, retries, backoff and jitter are read; values MLflow refuses are refused', () => {

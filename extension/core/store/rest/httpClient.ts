@@ -240,17 +240,18 @@ export class MlflowHttpClient {
     const started = Date.now();
     const deadline = op?.deadline ?? started + this.operationTimeoutMs;
     const signal = op?.signal;
+    let retried = false;
     const emit = (e: RequestEvent) => {
+      if (e.kind === 'retrying') retried = true;
       this.onRequestEvent?.(e);
       op?.onRequestEvent?.(e);
     };
-    let retried = false;
     const settle = (ok: boolean) => {
       if (retried) emit({ kind: 'settled', url: where, ok });
     };
     const cancelled = () => new StoreError('CANCELLED', `${where}: cancelled`, where);
     const pastDeadline = (why: string) =>
-      new StoreError('DEADLINE_EXCEEDED', `${where}: ${why}; gave up after ${seconds(Date.now() - started)} (the operation's deadline, MLWB_OPERATION_TIMEOUT / mlflow.operationTimeoutSeconds)`, where);
+      new StoreError('DEADLINE_EXCEEDED', `${where}: ${why}; stopped at the operation's deadline (MLWB_OPERATION_TIMEOUT / mlflow.operationTimeoutSeconds)`, where);
     try {
       for (let failures = 1; ; failures++) {
         if (signal?.aborted) throw cancelled();
@@ -288,7 +289,6 @@ export class MlflowHttpClient {
             throw new StoreError('UNREACHABLE', `Cannot reach ${this.shown}: ${reason}${tries}`, this.shown);
           }
           await this.pause(failures, retries, undefined, reason, where, deadline, signal, emit, pastDeadline, cancelled);
-          retried = true;
           continue;
         }
         if (RETRY_STATUSES.has(res.status) && failures <= retries && !isFinalServerError(res)) {
@@ -296,7 +296,6 @@ export class MlflowHttpClient {
           const tooLate = () =>
             this.errorOf(last, target.split('?')[0], ctx, `; gave up after ${failures} attempts in ${seconds(Date.now() - started)}: the next retry would pass the operation's deadline`);
           await this.pause(failures, retries, res, `HTTP ${res.status}`, where, deadline, signal, emit, tooLate, cancelled);
-          retried = true;
           continue;
         }
         settle(res.status < 400);
@@ -436,7 +435,7 @@ export class MlflowHttpClient {
         () =>
           fail(
             lim.cutIsDeadline
-              ? Object.assign(new Error('no complete answer before the deadline'), { code: 'MLWB_DEADLINE' })
+              ? Object.assign(new Error('no complete answer yet'), { code: 'MLWB_DEADLINE' })
               : Object.assign(new Error(`no complete answer within ${seconds(this.timeoutMs)} (MLFLOW_HTTP_REQUEST_TIMEOUT)`), { code: 'MLWB_TIMEOUT' }),
           ),
         Math.max(0, lim.cutAt - Date.now()),

@@ -347,7 +347,9 @@ export class RestStore implements TrackingStore, RegistryStore {
           '/metrics/get-history',
           { run_id: runId, metric_key: key, max_results: n, page_token: token },
           SHAPES.metricHistory,
-          { notFound: `run ${runId}`, maxItems: n },
+          // Servers before paged history (MLflow 1.x) send the whole history in one answer: bound
+          // it by the call's item limit, not the page size.
+          { notFound: `run ${runId}`, maxItems: this.http.maxItems },
         );
         return { items: r.metrics, next: r.next_page_token };
       },
