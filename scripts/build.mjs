@@ -30,6 +30,13 @@ const node = {
   external: ['vscode'],
 };
 
+/**
+ * The webview panels: each is webviews/<name>/main.ts (bundled to dist/webviews/<name>.js) with
+ * webviews/<name>/style.css (copied to dist/webviews/<name>.css). Adding a panel = adding its name
+ * here; the host opens it with `bundle: '<name>'` (extension/host/webview/panelHost.ts).
+ */
+const PANELS = ['runDetails', 'runsTable'];
+
 const builds = [
   { ...node, entryPoints: { extension: 'extension/host/extension.ts' }, outdir: dist },
   { ...node, entryPoints: { server: 'language-server/server.ts' }, outdir: dist },
@@ -39,13 +46,13 @@ const builds = [
     platform: 'browser',
     target: 'es2022',
     format: 'iife',
-    entryPoints: { runDetails: 'webviews/runDetails/main.ts' },
+    entryPoints: Object.fromEntries(PANELS.map((p) => [p, `webviews/${p}/main.ts`])),
     outdir: join(dist, 'webviews'),
   },
 ];
 
 function copyAssets() {
-  copyFileSync(join(root, 'webviews/runDetails/style.css'), join(dist, 'webviews/runDetails.css'));
+  for (const p of PANELS) copyFileSync(join(root, `webviews/${p}/style.css`), join(dist, `webviews/${p}.css`));
   for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(root, 'node_modules/@vscode/codicons/dist', f), join(dist, 'webviews', f));
 }
 

@@ -9,8 +9,8 @@ export interface ParsedArgs {
   lists: Record<string, string[]>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'all']);
-const REPEATABLE = new Set(['order-by']);
+const BOOLEAN_FLAGS = new Set(['json', 'all', 'csv']);
+const REPEATABLE = new Set(['order-by', 'run']);
 
 export function parseArgs(argv: string[], allowed: string[]): ParsedArgs {
   const options: Record<string, string | boolean> = {};

@@ -1,6 +1,9 @@
 import { neutralizeText } from '../core/model/display';
 import { experimentJson, metricJson, registeredModelJson, runJson } from '../core/model/cliJson';
-import type { Experiment, Run } from '../core/model/entities';
+import type { Experiment, Metric, Run } from '../core/model/entities';
+import { historyCsvHeader, historyCsvRows } from '../core/charts/csv';
+import { readSampledHistories } from '../core/charts/historyRead';
+import { MIN_SAMPLE_POINTS } from '../core/charts/sampling';
 import { resolve } from 'node:path';
 import { downloadArtifacts } from '../core/store/artifactDownload';
 import { isStoreError } from '../core/store/errors';
@@ -22,7 +25,11 @@ commands:
   runs [--store URI] [--experiment ID_OR_NAME] [--json]   runs with params, tags and latest metrics
        [--filter EXPR] [--order-by EXPR]...              MLflow search filter and order_by (repeatable)
        [--max-results N] [--page-token T]                one page of N runs; the next token goes to stderr
-  history --run ID --metric KEY [--store URI] [--json]    full metric history of one run
+  history --run ID [--run ID]... --metric KEY            metric history of one or more runs (every
+          [--max-points N] [--csv] [--store URI] [--json] point in logged order; --max-points N: at most
+                                                         N per run in step order, keeping the first,
+                                                         last, smallest and largest; --csv: run_id,key,
+                                                         step,timestamp,value)
   models [--store URI] [--json]                           registered models with their versions
   artifacts --run ID [--path P] [--store URI] [--json]    list a run's artifacts (one level)
             [--download DIR]                             copy the file or folder (default: all) into DIR
@@ -57,7 +64,7 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     const args = parseArgs(rest, {
       experiments: ['store', 'json', 'all', 'python'],
       runs: ['store', 'json', 'experiment', 'all', 'filter', 'order-by', 'max-results', 'page-token', 'python'],
-      history: ['store', 'json', 'run', 'metric', 'python'],
+      history: ['store', 'json', 'run', 'metric', 'max-points', 'csv', 'python'],
       models: ['store', 'json', 'python'],
       artifacts: ['store', 'json', 'run', 'path', 'download', 'python'],
     }[command] ?? []);
@@ -104,7 +111,9 @@ function storeUri(args: ParsedArgs, io: CliIo): string {
 }
 
 function required(args: ParsedArgs, name: string): string {
-  const v = args.options[name];
+  const list = args.lists[name];
+  if (list && list.length > 1) throw new UsageError(`--${name} can be given only once here`);
+  const v = list ? list[0] : args.options[name];
   if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
   return v;
 }
@@ -188,13 +197,50 @@ function pageOptions(args: ParsedArgs): { maxResults: number; pageToken?: string
 }
 
 async function history(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {
-  const runId = required(args, 'run');
+  const runIds = args.lists.run ?? [];
+  if (runIds.length === 0) throw new UsageError('--run is required');
   const key = required(args, 'metric');
-  const run = await store.getRun(runId);
-  const points = await store.getMetricHistory(runId, key);
-  if (points.length === 0 && !(key in run.data.metrics)) throw new Error(`run ${runId} has no metric '${key}'`);
-  return print(io, args, points.map(metricJson), () =>
-    formatTable(['STEP', 'TIMESTAMP', 'VALUE'], points.map((p) => [String(p.step), String(p.timestamp), String(p.value)])),
+  const csv = args.options.csv === true;
+  if (csv && args.options.json) throw new UsageError('--csv and --json cannot be combined');
+  let maxPoints: number | undefined;
+  if (args.options['max-points'] !== undefined) {
+    const raw = String(args.options['max-points']);
+    maxPoints = Number(raw);
+    if (!/^\d+$/.test(raw) || maxPoints < MIN_SAMPLE_POINTS) throw new UsageError(`--max-points must be an integer of at least ${MIN_SAMPLE_POINTS} (first, last, smallest and largest point are always kept), got '${raw}'`);
+  }
+  const several = runIds.length > 1;
+  const points: (Metric & { runId: string })[] = [];
+  const missing = (runId: string) => {
+    const msg = `run ${runId} has no metric '${key}'`;
+    if (!several) throw new Error(msg);
+    io.err(`warning: ${msg}`);
+  };
+  if (maxPoints !== undefined) {
+    // Servers: whole histories (exact extremes), not the server's own sampling.
+    const results = await readSampledHistories(store, runIds, key, { maxPoints, exact: true });
+    const failed = results.find((r) => r.error);
+    if (failed) throw new Error(failed.error);
+    for (const r of results) {
+      const s = r.series;
+      if (s.steps.length === 0) missing(r.runId);
+      for (let i = 0; i < s.steps.length; i++) points.push({ runId: r.runId, key, step: s.steps[i], timestamp: s.timestamps[i], value: s.values[i] });
+    }
+  } else {
+    for (const runId of runIds) {
+      const h = await store.getMetricHistory(runId, key);
+      if (h.length === 0 && !(key in (await store.getRun(runId)).data.metrics)) missing(runId);
+      for (const m of h) points.push({ ...m, runId });
+    }
+  }
+  if (csv) {
+    io.out((historyCsvHeader() + historyCsvRows(points)).replace(/\n$/, ''));
+    return 0;
+  }
+  return print(io, args, points.map((p) => (several ? { run_id: p.runId, ...metricJson(p) } : metricJson(p))), () =>
+    formatTable(
+      several ? ['RUN ID', 'STEP', 'TIMESTAMP', 'VALUE'] : ['STEP', 'TIMESTAMP', 'VALUE'],
+      points.map((p) => [...(several ? [p.runId] : []), String(p.step), String(p.timestamp), String(p.value)]),
+    ),
   );
 }
 

@@ -1,19 +1,27 @@
 import * as vscode from 'vscode';
-import { experimentTooltip, nestRuns, neutralizeText, runDescription, runLabel, runTooltip } from '../core/model/display';
+import { experimentTooltip, neutralizeText, runDescription, runLabel, runTooltip } from '../core/model/display';
 import type { Experiment, Run, RunStatus } from '../core/model/entities';
+import { ExperimentRuns, levelKey, type ExperimentRunsOptions, type RunsChanges } from '../core/runs/experimentRuns';
+import { EMPTY_QUERY, validateRunsQuery, type RunsQuery } from '../core/runs/runsQuery';
 import { errText } from '../core/store/fileStore';
+import type { TrackingReader } from '../core/store/trackingStore';
 import { withStoreCall } from './storeCall';
 import type { StoreSession } from './storeSession';
 
-/** Experiments → runs → nested runs. Runs of an experiment are read once per refresh and cached. */
+/**
+ * Experiments → runs → nested runs, read through an ExperimentRuns model (one paged cache per
+ * query). Nodes are kept per id, so a refresh updates them in place and VS Code keeps expansion
+ * and selection; tooltips are built on hover (resolveTreeItem).
+ */
 
 export type ExperimentsNode =
   | { type: 'experiment'; experiment: Experiment }
   | { type: 'run'; run: Run; experimentId: string }
-  | { type: 'more'; experimentId: string; remaining: number };
+  | { type: 'more'; experimentId: string; parentRunId?: string }
+  | { type: 'orphans'; experimentId: string; count: number }
+  | { type: 'message'; key: string; text: string; error: boolean };
 
-/** Top-level runs shown per experiment before a "Show more" item; thousands of rows help nobody. */
-export const RUNS_PAGE = 200;
+type RunNode = Extract<ExperimentsNode, { type: 'run' }>;
 
 const STATUS_ICON: Record<RunStatus, [string, string | undefined]> = {
   FINISHED: ['pass', 'testing.iconPassed'],
@@ -24,27 +32,93 @@ const STATUS_ICON: Record<RunStatus, [string, string | undefined]> = {
 };
 
 export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode> {
-  private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<ExperimentsNode | ExperimentsNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private runsByExperiment = new Map<string, Promise<{ roots: Run[]; children: Map<string, Run[]> }>>();
-  private shownByExperiment = new Map<string, number>();
-  private experimentNodes = new Map<string, ExperimentsNode>();
+  private model: { store: TrackingReader; runs: ExperimentRuns } | undefined;
+  private query: RunsQuery = EMPTY_QUERY;
+  /** One node object per tree id: VS Code matches elements by identity, and ids keep expansion. */
+  private readonly nodes = new Map<string, ExperimentsNode>();
+  /** "Load more" failures per level: shown under the pages already loaded. */
+  private readonly levelErrors = new Map<string, string>();
+  private experiments: Experiment[] | undefined;
   /** Set by the extension: where to show "cannot read the store" without a notification storm. */
   onMessage: (message: string | undefined) => void = () => undefined;
+  /** Set by the extension: the query changed (for the view's description and context keys). */
+  onQuery: (q: RunsQuery) => void = () => undefined;
 
   constructor(
     private readonly session: StoreSession,
     private readonly log: vscode.LogOutputChannel,
+    private readonly runsOptions: ExperimentRunsOptions = {},
   ) {}
 
-  refresh(): void {
-    this.runsByExperiment.clear();
+  get currentQuery(): RunsQuery {
+    return this.query;
+  }
+
+  /** Metric keys on the runs loaded so far, for the sort picker. */
+  metricKeys(): string[] {
+    return this.model?.runs.metricKeys() ?? [];
+  }
+
+  /** Validates (throws FilterError; nothing is sent) and shows the runs of the new query. */
+  setQuery(q: RunsQuery): void {
+    validateRunsQuery(q);
+    this.model?.runs.setQuery(q);
+    this.query = { filter: q.filter.trim(), orderBy: q.orderBy.slice() };
+    this.dropRunNodes();
+    this.onQuery(this.query);
     this.changed.fire(undefined);
   }
 
-  showMore(experimentId: string): void {
-    this.shownByExperiment.set(experimentId, (this.shownByExperiment.get(experimentId) ?? RUNS_PAGE) + RUNS_PAGE);
-    this.changed.fire(this.experimentNodes.get(experimentId));
+  /** The store changed (or reconnected): forget everything read from the old one. */
+  reset(): void {
+    this.model = undefined;
+    this.experiments = undefined;
+    this.nodes.clear();
+    this.levelErrors.clear();
+    this.changed.fire(undefined);
+  }
+
+  /** Reads the loaded pages again and re-renders only what changed; expansion and selection stay. */
+  async refresh(): Promise<void> {
+    const model = this.model;
+    if (!model || this.session.state.kind !== 'connected' || this.session.state.store !== model.store) return this.reset();
+    await this.progress('refreshing runs', async () => {
+      let rootChanged = false;
+      try {
+        const exps = await model.store.searchExperiments({ viewType: 'ACTIVE_ONLY' });
+        const before = this.experiments ?? [];
+        rootChanged = exps.length !== before.length || exps.some((e, i) => JSON.stringify(e) !== JSON.stringify(before[i]));
+      } catch (e) {
+        rootChanged = true; // getChildren(root) reports the error
+        this.log.error(`Reading ${model.store.uri}: ${errText(e)}`);
+      }
+      const changes = await model.runs.refresh();
+      this.levelErrors.clear();
+      if (rootChanged) {
+        this.experiments = undefined;
+        return this.changed.fire(undefined);
+      }
+      const targets = this.nodesFor(changes);
+      if (targets.length) this.changed.fire(targets);
+    });
+  }
+
+  async loadMore(node: ExperimentsNode | undefined): Promise<void> {
+    if (node?.type !== 'more') return;
+    const model = this.currentModel();
+    if (!model) return;
+    const key = levelKey(node.experimentId, node.parentRunId);
+    try {
+      await this.progress('loading more runs', () => model.runs.loadMore(node.experimentId, node.parentRunId));
+      this.levelErrors.delete(key);
+    } catch (e) {
+      const msg = errText(e);
+      this.log.error(`Loading more runs from ${model.store.uri}: ${msg}`);
+      this.levelErrors.set(key, `Loading more runs failed: ${msg}`);
+    }
+    this.changed.fire(this.ownerOf(node.experimentId, node.parentRunId));
   }
 
   async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
@@ -59,78 +133,179 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       );
       return [];
     }
-    try {
-      if (!node) {
-        const exps = await withStoreCall({ title: 'loading experiments' }, () => state.store.searchExperiments({ viewType: 'ACTIVE_ONLY' }));
+    const model = this.currentModel()!;
+    if (!node) {
+      try {
+        const exps = await this.progress('loading experiments', () => state.store.searchExperiments({ viewType: 'ACTIVE_ONLY' }));
+        this.experiments = exps;
         this.onMessage(exps.length ? undefined : `No experiments in ${state.uri}`);
-        this.experimentNodes.clear();
-        return exps.map((experiment) => {
-          const n: ExperimentsNode = { type: 'experiment', experiment };
-          this.experimentNodes.set(experiment.experimentId, n);
-          return n;
-        });
+        return exps.map((experiment) => this.keep(`exp:${experiment.experimentId}`, { type: 'experiment', experiment }, (n) => (n.experiment = experiment)));
+      } catch (e) {
+        const msg = errText(e);
+        this.log.error(`Reading ${state.uri}: ${msg}`);
+        this.onMessage(`Cannot read ${state.uri}: ${msg}`);
+        return [];
       }
-      if (node.type === 'more') return [];
-      if (node.type === 'experiment') {
-        const id = node.experiment.experimentId;
-        const { roots } = await this.runsOf(id);
-        const shown = this.shownByExperiment.get(id) ?? RUNS_PAGE;
-        const nodes: ExperimentsNode[] = roots.slice(0, shown).map((run) => ({ type: 'run', run, experimentId: id }));
-        if (roots.length > shown) nodes.push({ type: 'more', experimentId: id, remaining: roots.length - shown });
-        return nodes;
+    }
+    if (node.type === 'experiment') return this.levelNodes(model.runs, node.experiment.experimentId, undefined);
+    if (node.type === 'run') return this.levelNodes(model.runs, node.experimentId, node.run.info.runId);
+    if (node.type === 'orphans') {
+      const runs = await model.runs.orphans(node.experimentId);
+      return runs.map((r) => this.runNode(r, node.experimentId));
+    }
+    return [];
+  }
+
+  private async levelNodes(runs: ExperimentRuns, experimentId: string, parentRunId: string | undefined): Promise<ExperimentsNode[]> {
+    const key = levelKey(experimentId, parentRunId);
+    try {
+      const [level, orphans] = await this.progress('loading runs', () => Promise.all([runs.level(experimentId, parentRunId), parentRunId ? [] : runs.orphans(experimentId)]));
+      const out: ExperimentsNode[] = level.runs.map((r) => this.runNode(r, experimentId));
+      if (orphans.length) {
+        out.push(this.keep(`orphans:${experimentId}`, { type: 'orphans', experimentId, count: orphans.length }, (n) => (n.count = orphans.length)));
       }
-      const { children } = await this.runsOf(node.experimentId);
-      return (children.get(node.run.info.runId) ?? []).map((run) => ({ type: 'run', run, experimentId: node.experimentId }));
+      const failed = this.levelErrors.get(key);
+      if (failed) out.push(this.message(key, failed, true));
+      if (level.hasMore) out.push(this.keep(`more:${key}`, { type: 'more', experimentId, parentRunId }, () => undefined));
+      if (!out.length && !parentRunId) out.push(this.message(key, this.query.filter ? 'No runs match the filter' : 'No runs', false));
+      if (parentRunId && !out.length) {
+        // Opened on a guess (the parent index was incomplete): drop the expand arrow.
+        const owner = this.nodes.get(`run:${parentRunId}`);
+        if (owner) setTimeout(() => this.changed.fire(owner), 0);
+      }
+      return out;
     } catch (e) {
       const msg = errText(e);
-      this.log.error(`Reading ${state.uri}: ${msg}`);
-      this.onMessage(`Cannot read ${state.uri}: ${msg}`);
-      return [];
+      const where = this.model?.store.uri ?? '';
+      this.log.error(`Reading runs of experiment ${experimentId} from ${where}: ${msg}`);
+      return [this.message(key, `Cannot read runs: ${msg}`, true)];
     }
   }
 
-  private runsOf(experimentId: string) {
-    let p = this.runsByExperiment.get(experimentId);
-    if (!p) {
-      const state = this.session.state;
-      if (state.kind !== 'connected') return Promise.resolve({ roots: [], children: new Map<string, Run[]>() });
-      p = withStoreCall({ title: 'loading runs' }, () => state.store.searchRuns({ experimentIds: [experimentId] })).then(nestRuns);
-      p.catch(() => this.runsByExperiment.delete(experimentId));
-      this.runsByExperiment.set(experimentId, p);
+  getTreeItem(node: ExperimentsNode): vscode.TreeItem {
+    switch (node.type) {
+      case 'more': {
+        const item = new vscode.TreeItem('Load more runs…', vscode.TreeItemCollapsibleState.None);
+        item.id = `more:${levelKey(node.experimentId, node.parentRunId)}`;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.contextValue = 'loadMore';
+        item.command = { command: 'mlflow.loadMoreRuns', title: 'Load More Runs', arguments: [node] };
+        return item;
+      }
+      case 'message': {
+        // Messages quote store errors, which may quote store text.
+        const item = new vscode.TreeItem(neutralizeText(node.text), vscode.TreeItemCollapsibleState.None);
+        item.id = `msg:${node.key}`;
+        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info', node.error ? new vscode.ThemeColor('errorForeground') : undefined);
+        item.tooltip = neutralizeText(node.text, { keepNewlines: true });
+        item.contextValue = node.error ? 'runsError' : 'runsInfo';
+        return item;
+      }
+      case 'orphans': {
+        const item = new vscode.TreeItem(`Nested runs whose parent is not listed`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `orphans:${node.experimentId}`;
+        item.description = String(node.count);
+        item.iconPath = new vscode.ThemeIcon('type-hierarchy-sub');
+        item.tooltip = 'Child runs whose parent run is deleted, in another experiment, or does not match the filter.';
+        return item;
+      }
+      case 'experiment': {
+        const e = node.experiment;
+        const item = new vscode.TreeItem(neutralizeText(e.name), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `exp:${e.experimentId}`;
+        item.iconPath = new vscode.ThemeIcon('beaker');
+        item.contextValue = 'experiment';
+        return item;
+      }
+      case 'run': {
+        const r = node.run;
+        const hasChildren = this.model?.runs.hasChildren(node.experimentId, r.info.runId) ?? false;
+        const item = new vscode.TreeItem(neutralizeText(runLabel(r)), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = `run:${r.info.runId}`;
+        item.description = runDescription(r);
+        const [icon, color] = STATUS_ICON[r.info.status] ?? ['circle-outline', undefined];
+        item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+        item.contextValue = hasChildren ? 'runWithChildren' : 'run';
+        item.command = { command: 'mlflow.openRun', title: 'Open Run Details', arguments: [node] };
+        item.accessibilityInformation = { label: `Run ${neutralizeText(runLabel(r))}, ${r.info.status.toLowerCase()}` };
+        return item;
+      }
     }
-    return p;
   }
 
-  async getTreeItem(node: ExperimentsNode): Promise<vscode.TreeItem> {
-    if (node.type === 'more') {
-      const item = new vscode.TreeItem(`Show ${Math.min(RUNS_PAGE, node.remaining)} more runs…`, vscode.TreeItemCollapsibleState.None);
-      item.id = `more:${node.experimentId}`;
-      item.description = `${node.remaining} not shown`;
-      item.iconPath = new vscode.ThemeIcon('ellipsis');
-      item.command = { command: 'mlflow.showMoreRuns', title: 'Show More Runs', arguments: [node.experimentId] };
-      return item;
-    }
-    if (node.type === 'experiment') {
-      const e = node.experiment;
-      const item = new vscode.TreeItem(neutralizeText(e.name), vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = `exp:${e.experimentId}`;
-      item.iconPath = new vscode.ThemeIcon('beaker');
-      item.contextValue = 'experiment';
-      item.tooltip = experimentTooltip(e);
-      return item;
-    }
-    const r = node.run;
-    const { children } = await this.runsOf(node.experimentId);
-    const hasChildren = (children.get(r.info.runId)?.length ?? 0) > 0;
-    const item = new vscode.TreeItem(neutralizeText(runLabel(r)), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-    item.id = `run:${r.info.runId}`;
-    item.description = runDescription(r);
-    const [icon, color] = STATUS_ICON[r.info.status] ?? ['circle-outline', undefined];
-    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    item.contextValue = hasChildren ? 'runWithChildren' : 'run';
-    item.tooltip = runTooltip(r);
-    item.command = { command: 'mlflow.openRun', title: 'Open Run Details', arguments: [node] };
-    item.accessibilityInformation = { label: `Run ${neutralizeText(runLabel(r))}, ${r.info.status.toLowerCase()}` };
+  /** Tooltips are plain text built when the pointer rests on a row: store strings never become links. */
+  resolveTreeItem(item: vscode.TreeItem, node: ExperimentsNode): vscode.TreeItem {
+    if (node.type === 'run') item.tooltip = runTooltip(node.run);
+    else if (node.type === 'experiment') item.tooltip = experimentTooltip(node.experiment);
     return item;
+  }
+
+  private currentModel(): { store: TrackingReader; runs: ExperimentRuns } | undefined {
+    const state = this.session.state;
+    if (state.kind !== 'connected') return undefined;
+    if (this.model?.store !== state.store) {
+      const runs = new ExperimentRuns(state.store, this.runsOptions);
+      runs.setQuery(this.query);
+      this.model = { store: state.store, runs };
+      this.dropRunNodes();
+    }
+    return this.model;
+  }
+
+  private runNode(run: Run, experimentId: string): RunNode {
+    return this.keep(`run:${run.info.runId}`, { type: 'run', run, experimentId }, (n) => {
+      n.run = run;
+      n.experimentId = experimentId;
+    });
+  }
+
+  private message(key: string, text: string, error: boolean): ExperimentsNode {
+    return this.keep(`msg:${key}`, { type: 'message', key, text, error }, (n) => {
+      n.text = text;
+      n.error = error;
+    });
+  }
+
+  /** The node kept for `id` (updated by `update`), or `fresh` the first time. */
+  private keep<T extends ExperimentsNode>(id: string, fresh: T, update: (n: T) => void): T {
+    const old = this.nodes.get(id) as T | undefined;
+    if (old && old.type === fresh.type) {
+      update(old);
+      return old;
+    }
+    this.nodes.set(id, fresh);
+    return fresh;
+  }
+
+  private dropRunNodes(): void {
+    for (const [id, n] of this.nodes) if (n.type !== 'experiment') this.nodes.delete(id);
+    this.levelErrors.clear();
+  }
+
+  private ownerOf(experimentId: string, parentRunId: string | undefined): ExperimentsNode | undefined {
+    return this.nodes.get(parentRunId ? `run:${parentRunId}` : `exp:${experimentId}`);
+  }
+
+  /** The nodes to re-render for a refresh: a changed level re-renders its owner, a changed run itself. */
+  private nodesFor(changes: RunsChanges): ExperimentsNode[] {
+    const out = new Set<ExperimentsNode>();
+    for (const key of changes.levels) {
+      const [exp, parent] = key.split('/');
+      const owner = this.ownerOf(exp, parent);
+      if (owner) out.add(owner);
+    }
+    for (const [id, run] of changes.runs) {
+      const n = this.nodes.get(`run:${id}`);
+      if (n?.type !== 'run') continue;
+      n.run = run; // VS Code asks getTreeItem for the fired node itself
+      out.add(n);
+    }
+    for (const { level, error } of changes.errors) this.log.error(`Refreshing runs (${level}): ${errText(error)}`);
+    return [...out];
+  }
+
+  /** Progress in the view, and "retrying…" with Cancel when a server is flaky (withStoreCall). */
+  private progress<T>(title: string, work: () => Promise<T>): Promise<T> {
+    return withStoreCall({ title, viewId: 'mlflow.experiments' }, work);
   }
 }

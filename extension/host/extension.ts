@@ -7,11 +7,14 @@ import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
 import { MlflowTaskProvider, runEntryPoint } from './projectRunner';
 import { registerRegistryActions } from './registryActions';
 import { RUN_DETAILS_VIEW_TYPE, RunPanels } from './runPanel';
+import { openRunsTable } from './runsTableCommand';
+import { RunsTables, type RunsTableSelection } from './runsTablePanel';
 import { createStoreStatusItem } from './statusBar';
 import { pickStore } from './storePicker';
 import { downloadRunArtifacts } from './artifactCommands';
 import { ArtifactFileSystem, artifactUri } from './artifactFileSystem';
 import { applyArtifactLanguage } from './artifactOpener';
+import { registerRunsQueryCommands } from './runsQueryCommands';
 import { StoreSession } from './storeSession';
 
 /** What activate() returns: used by the extension-host test suite and by other extensions. */
@@ -22,6 +25,8 @@ export interface MlflowWorkbenchApi {
   whenReady(): Promise<void>;
   /** The read-only `mlflow-artifact:` URI of a run's artifact in the open store; undefined with no store open. */
   artifactUri(runId: string, path: string): vscode.Uri | undefined;
+  /** Open runs tables and their selection (what the charts and comparison panels open from). */
+  runsTables: Pick<RunsTables, 'show' | 'selection' | 'onDidChangeSelection'>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<MlflowWorkbenchApi> {
@@ -38,11 +43,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   models.onMessage = (m) => (modelsView.message = m);
   context.subscriptions.push(experimentsView, modelsView, createStoreStatusItem(session));
 
+  // A new or reconnected store starts the views afresh; a refresh of the same store re-reads what is
+  // shown and re-renders only what changed.
+  context.subscriptions.push(session.onDidChange(() => {
+    experiments.reset();
+    models.refresh();
+  }));
   const refresh = () => {
-    experiments.refresh();
+    void experiments.refresh();
     models.refresh();
   };
-  context.subscriptions.push(session.onDidChange(refresh));
+  context.subscriptions.push(registerRunsQueryCommands(experiments, experimentsView));
 
   const artifactFs = ArtifactFileSystem.register(session);
   context.subscriptions.push(
@@ -51,6 +62,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   );
   const panels = new RunPanels(context, session, log, artifactFs.fs);
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(RUN_DETAILS_VIEW_TYPE, panels));
+  const runsTables = new RunsTables(context, session, log);
+  context.subscriptions.push(runsTables);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('mlflow.refresh', async () => {
@@ -61,7 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     vscode.commands.registerCommand('mlflow.selectStore', () => pickStore(context, session)),
     vscode.commands.registerCommand('mlflow.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mlflow-workbench.mlflow-workbench')),
     vscode.commands.registerCommand('mlflow.showLog', () => log.show()),
-    vscode.commands.registerCommand('mlflow.showMoreRuns', (experimentId: string) => experiments.showMore(experimentId)),
+    vscode.commands.registerCommand('mlflow.loadMoreRuns', (node?: ExperimentsNode) => experiments.loadMore(node)),
     vscode.commands.registerCommand('mlflow.copyRunId', async (node?: ExperimentsNode) => {
       if (node?.type === 'run') await vscode.env.clipboard.writeText(node.run.info.runId);
     }),
@@ -74,6 +87,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
       else if (node?.type === 'run') panels.click(node.run.info.runId, node.run.info.runName);
     }),
     vscode.commands.registerCommand('mlflow.keepRunOpen', () => panels.pinActive()),
+    vscode.commands.registerCommand('mlflow.openRunsTable', (node?: ExperimentsNode) =>
+      openRunsTable(session, runsTables, node?.type === 'experiment' ? node.experiment : undefined),
+    ),
+    vscode.commands.registerCommand('mlflow.runsTable.selection', (): RunsTableSelection | undefined => runsTables.selection()),
     vscode.commands.registerCommand('mlflow.runEntryPoint', (target?: vscode.Uri | string, entryPoint?: string) => runEntryPoint(session, log, target, entryPoint)),
   );
 
@@ -103,6 +120,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     modelsTree: models,
     whenReady: () => session.whenReady(),
     artifactUri: (runId, path) => (session.state.kind === 'connected' ? artifactUri({ store: session.state.store.uri, runId, path }) : undefined),
+    runsTables,
   };
 }
 

@@ -38,6 +38,8 @@ export interface Expected {
   runs: ExpectedRun[];
   active_runs: string[];
   parent_run_id: string;
+  /** Only in the real-VS-Code workspace: the experiment make_many_runs.py adds (runs run-0000 …). */
+  many_runs?: { experiment_id: string; name: string; count: number };
   artifacts: Record<'root' | 'config' | 'plots', { path: string; is_dir: boolean; file_size: number | null }[]>;
   registered_models: {
     name: string;

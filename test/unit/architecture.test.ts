@@ -26,3 +26,15 @@ test('webviews never import extension host code', () => {
     assert.doesNotMatch(readFileSync(f, 'utf8'), /from\s+['"](vscode|\.\.\/extension\/host)/, relative(repoRoot, f));
   }
 });
+
+test('webviews use browser APIs only: no node: modules, no Node globals', () => {
+  for (const f of tsFiles(join(repoRoot, 'webviews'))) {
+    const src = readFileSync(f, 'utf8');
+    assert.doesNotMatch(src, /from\s+['"]node:|require\(/, relative(repoRoot, f));
+  }
+});
+
+test('host mappers and request handlers that webview tests run do not import vscode', () => {
+  const files = [...tsFiles(join(repoRoot, 'extension/host/mappers')), join(repoRoot, 'extension/host/runsTableRequests.ts'), join(repoRoot, 'extension/host/webview/requestError.ts')];
+  for (const f of files) assert.doesNotMatch(readFileSync(f, 'utf8'), /from\s+['"]vscode['"]/, relative(repoRoot, f));
+});

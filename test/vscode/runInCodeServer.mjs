@@ -6,7 +6,9 @@
 // Env: MLWB_KEEP_TMP=1 keeps the temp workspace; MLWB_SKIP_RESTRICTED=1 skips the Restricted Mode pass;
 // MLWB_SKIP_SQLITE=1 skips the passes on a workspace holding mlflow.db (trusted, and untrusted with
 // a hostile `mlflow/` package of its own). MLWB_ONLY_PASS=name[,name] runs only those passes
-// (trusted, restricted, sqlite, restricted-sqlite).
+// (trusted, restricted, sqlite, restricted-sqlite). MLWB_MANY_RUNS=N sizes the paging flow's
+// experiment (default 1000). MLWB_FLOWS=text runs only the UI flows whose name contains that text
+// (the extension-host suite always runs).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +16,12 @@ import { join } from 'node:path';
 import { buildSuite, packageRunner, repo } from './build.mjs';
 import { checkCodeServer, installExtensions, startCodeServer, writeUserSettings } from './codeServer.mjs';
 import { launchBrowser, openWorkbench } from './browser.mjs';
-import { plantHostilePackages, registryEditFlow, restrictedFlows, restrictedHostileFlow, userFlows } from './uiFlows.mjs';
-import { mlflowPython, prepareWorkspace } from './workspace.mjs';
+import { experimentsViewFlows, plantHostilePackages, registryEditFlow, restrictedFlows, restrictedHostileFlow, runsTableFlow, userFlows } from './uiFlows.mjs';
+import { addManyRuns, mlflowPython, prepareWorkspace } from './workspace.mjs';
 
 const SUITE_TIMEOUT_MS = 150_000;
+/** Runs in the paging flow's experiment (MLWB_MANY_RUNS overrides, e.g. for a quick local pass). */
+const MANY_RUNS = Number(process.env.MLWB_MANY_RUNS ?? 1000);
 const shots = join(repo, 'test-results', 'vscode');
 const results = []; // {name, ok, error}
 const cleanups = [];
@@ -85,7 +89,8 @@ async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected,
     const suite = await waitForResults(resultsFile, name, () => cs.proc.exitCode === null);
     phase(`${name}: suite done`);
     for (const r of suite.results) record(`${name === 'trusted' ? '' : `${name}: `}${r.name}`, r.ok, r.error);
-    for (const flow of flows) {
+    const only = process.env.MLWB_FLOWS;
+    for (const flow of flows.filter((f) => !only || f.name.includes(only))) {
       try {
         await flow.fn(page, { ...flowContext, workspace, expected: JSON.parse(readFileSync(expected, 'utf8')), shot: (n) => page.screenshot({ path: join(shots, `${name === 'trusted' ? '' : `${name}-`}${n}.png`) }) });
         record(`ui: ${name === 'trusted' ? '' : `${name}: `}${flow.name}`, true);
@@ -113,7 +118,8 @@ async function main() {
   phase('suite and runner built');
   const extensionsDir = join(tmp, 'extensions');
   const [{ workspace, expected }, sqlite, hostile] = await Promise.all([
-    prepareWorkspace(join(tmp, 'fixture')),
+    // The file-store workspace also gets a 1,000-run experiment for the paging flow.
+    prepareWorkspace(join(tmp, 'fixture')).then(async (w) => (await addManyRuns(join(tmp, 'fixture'), MANY_RUNS), w)),
     process.env.MLWB_SKIP_SQLITE ? undefined : prepareWorkspace(join(tmp, 'fixture-sqlite'), 'sqlite'),
     process.env.MLWB_SKIP_SQLITE || process.env.MLWB_SKIP_RESTRICTED ? undefined : prepareWorkspace(join(tmp, 'fixture-hostile'), 'sqlite'),
     installExtensions(extensionsDir, [join(repo, 'out', 'mlflow-workbench.vsix'), runnerVsix]),
@@ -121,7 +127,7 @@ async function main() {
   phase('workspace written by mlflow, extensions installed');
   const browser = await launchBrowser();
   cleanups.push(() => browser.close());
-  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, registryEditFlow] });
+  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, ...experimentsViewFlows, runsTableFlow, registryEditFlow] });
   if (!process.env.MLWB_SKIP_RESTRICTED) await runPass({ tmp, name: 'restricted', trusted: false, extensionsDir, workspace, expected, browser, flows: restrictedFlows });
   // MLflow's default store: the same store cases and the views flow on a workspace holding mlflow.db.
   if (sqlite) await runPass({ tmp, name: 'sqlite', trusted: true, extensionsDir, workspace: sqlite.workspace, expected: sqlite.expected, browser, flows: [userFlows[0], registryEditFlow], mode: 'stores', store: 'sqlite' });

@@ -269,6 +269,84 @@ userFlows.push(
   },
 );
 
+/** Light ↔ dark through the command palette, as a person would; returns the webview body's new theme class. */
+async function toggleTheme(page, frame) {
+  const before = await frame.evaluate(() => document.body.className);
+  await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+  await frame.waitForFunction((b) => document.body.className !== b, before, { timeout: 15_000 });
+  await page.waitForTimeout(300);
+  return frame.evaluate(() => (/vscode-(light|dark|high-contrast(-light)?)/.exec(document.body.className) ?? ['?', '?'])[1]);
+}
+
+/**
+ * The runs table: opened from the command palette on the experiment with a RUNNING run, sorted by a
+ * metric column, filtered (an invalid expression first: the caret shows and the rows stay), three
+ * runs selected; screenshots in the dark and the light theme.
+ */
+export const runsTableFlow = {
+  name: 'runs table: open, sort by a metric, filter, select three runs; dark and light',
+  fn: async (page, { expected, shot }) => {
+    const exp = expected.experiments.find((e) => e.lifecycle_stage === 'active' && expected.runs.filter((r) => r.experiment_id === e.experiment_id && r.lifecycle_stage === 'active').length >= 4 && expected.runs.some((r) => r.experiment_id === e.experiment_id && r.status === 'RUNNING'));
+    assert.ok(exp, 'the fixture has an experiment with 4+ runs, one RUNNING');
+    const runs = expected.runs.filter((r) => r.experiment_id === exp.experiment_id && r.lifecycle_stage === 'active');
+    const metric = Object.keys(runs.find((r) => Object.keys(r.metrics).length).metrics)[0];
+    await runCommand(page, 'MLflow: Open Runs Table');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill(exp.name);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: exp.name }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: `Runs: ${exp.name}` }).first().waitFor({ timeout: 15_000 });
+    const frame = await waitForFrame(page, (body) => runs.every((r) => body.includes(r.run_name)), 30_000);
+    assert.ok(frame, `no webview frame lists the runs of ${exp.name}`);
+    const names = () => frame.locator('.row:not([hidden])').evaluateAll((els) => els.sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index)).map((e) => e.querySelector('.name').textContent));
+
+    // sort by the metric: ascending, values in order, runs without it after them
+    const head = frame.locator('.header .cell.head', { has: frame.locator('.label', { hasText: new RegExp(`^${metric}$`) }) }).first();
+    await head.click();
+    await frame.locator('.header .cell.head[aria-sort="ascending"]', { hasText: metric }).waitFor({ timeout: 15_000 });
+    const withMetric = runs.filter((r) => r.metrics[metric]).sort((a, b) => a.metrics[metric].value - b.metrics[metric].value).map((r) => r.run_name);
+    await frame.waitForFunction((want) => {
+      const got = [...document.querySelectorAll('.row:not([hidden])')].sort((a, b) => a.dataset.index - b.dataset.index).map((e) => e.querySelector('.name').textContent);
+      return want.every((n, i) => got[i] === n);
+    }, withMetric, { timeout: 15_000 });
+
+    // an invalid filter: the caret under the error, nothing sent, the rows stay
+    const filter = frame.locator('vscode-textfield.filter input');
+    await filter.click();
+    await filter.fill(`metrics.${metric} <<< 1`);
+    await filter.press('Enter');
+    await frame.locator('.filter-error .marks').waitFor({ timeout: 10_000 });
+    assert.match(await frame.locator('.filter-error .marks').textContent(), /^\s*\^+$/);
+    assert.equal((await names()).length, runs.length);
+    await shot('09-runs-table-filter-error');
+
+    // a valid filter: the store answers, one run fewer
+    const values = runs.filter((r) => r.metrics[metric]).map((r) => r.metrics[metric].value).sort((a, b) => a - b);
+    const below = values[values.length - 1];
+    await filter.fill(`metrics.${metric} < ${below}`);
+    await filter.press('Enter');
+    await frame.locator('.filter-error').waitFor({ state: 'hidden', timeout: 10_000 });
+    const want = runs.filter((r) => r.metrics[metric] && r.metrics[metric].value < below).map((r) => r.run_name);
+    await frame.waitForFunction((n) => document.querySelectorAll('.row:not([hidden])').length === n, want.length, { timeout: 15_000 });
+    assert.deepEqual((await names()).sort(), want.sort());
+
+    // clear it, select three runs
+    await filter.fill('');
+    await filter.press('Enter');
+    await frame.waitForFunction((n) => document.querySelectorAll('.row:not([hidden])').length === n, runs.length, { timeout: 15_000 });
+    for (let i = 0; i < 3; i++) await frame.locator(`.row[data-index="${i}"] .select input`).click();
+    await frame.locator('.count', { hasText: '3 selected' }).waitFor({ timeout: 10_000 });
+    assert.equal(await frame.locator('.row.selected').count(), 3);
+    // VS Code sets vscode-light / vscode-dark on the webview's body; the table follows its variables.
+    const first = (/vscode-(light|dark)/.exec(await frame.evaluate(() => document.body.className)) ?? ['', 'theme'])[1];
+    await shot(`10-runs-table-${first}`);
+    const second = await toggleTheme(page, frame);
+    assert.notEqual(second, first);
+    await shot(`11-runs-table-${second}`);
+    await toggleTheme(page, frame);
+  },
+};
+
 /** Webview content sits in nested iframes: the frame whose visible text satisfies `test`. */
 async function waitForFrame(page, test, timeoutMs) {
   const end = Date.now() + timeoutMs;
@@ -293,6 +371,104 @@ export const restrictedFlows = [
       await expandPane(page, 'Models');
       await row(pane(page, 'Models'), expected.registered_models[0].name).waitFor({ timeout: 20_000 });
       await shot('07-restricted-mode-views');
+    },
+  },
+];
+
+/** Clicks an action in a view's title bar (actions show when the header is hovered). */
+async function viewTitleAction(page, viewTitle, label) {
+  const header = page.locator('.pane-header', { hasText: viewTitle }).first();
+  await header.hover();
+  const action = header.locator(`.action-label[aria-label^="${label}"]`).first();
+  await action.waitFor({ timeout: 10_000 });
+  await action.click();
+}
+
+async function collapseAll(page, viewTitle) {
+  await viewTitleAction(page, viewTitle, 'Collapse All').catch(() => undefined);
+}
+
+/** The Experiments view: MLflow filters (a bad one is refused with a caret), and paging with "Load more". */
+export const experimentsViewFlows = [
+  {
+    name: 'Experiments view: an invalid filter is refused with a caret, a valid one filters, Clear Filter restores',
+    fn: async (page, { shot }) => {
+      await openMlflowContainer(page);
+      await collapseAll(page, 'Experiments');
+      const exps = pane(page, 'Experiments');
+      await expand(row(exps, 'forecasting'));
+      await row(exps, 'lstm-diverged').waitFor({ timeout: 20_000 });
+
+      await viewTitleAction(page, 'Experiments', 'Filter Runs');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill('metrics.mape < 20 and params.model = ');
+      const message = page.locator('.quick-input-widget .quick-input-message');
+      await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent ?? '').includes('‸'), '.quick-input-widget .quick-input-message', { timeout: 10_000 });
+      const text = await message.innerText();
+      assert.match(text, /filter|clause|value/i, `validation message: ${text}`);
+      assert.match(text, /at character 36: .*params\.model ‸=/, `no position and caret in: ${text}`);
+      await shot('09-runs-filter-invalid');
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(300);
+      assert.ok(await input.isVisible(), 'Enter accepted an invalid filter');
+
+      await input.fill('metrics.mape < 20');
+      await page.waitForFunction((sel) => !(document.querySelector(sel)?.textContent ?? '').includes('‸'), '.quick-input-widget .quick-input-message', { timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      const description = page.locator('.pane-header', { hasText: 'Experiments' }).first().locator('.description');
+      await description.filter({ hasText: 'filter: metrics.mape < 20' }).waitFor({ timeout: 10_000 });
+      await expand(row(exps, 'forecasting'));
+      await row(exps, 'prophet-baseline').waitFor({ timeout: 20_000 });
+      await row(exps, 'arima-live').waitFor({ timeout: 20_000 });
+      await row(exps, 'lstm-diverged').waitFor({ state: 'detached', timeout: 20_000 });
+      assert.equal(await row(exps, 'killed-run').count(), 0, 'a run without the metric passes the filter');
+      await shot('10-runs-filtered');
+
+      await viewTitleAction(page, 'Experiments', 'Clear Filter');
+      await row(exps, 'lstm-diverged').waitFor({ timeout: 20_000 });
+      assert.equal(await description.filter({ hasText: 'filter:' }).count(), 0, 'the view still describes a filter');
+      await collapseAll(page, 'Experiments');
+    },
+  },
+  {
+    name: 'Experiments view: "Load more" on a 1,000-run experiment fetches the next page',
+    fn: async (page, { expected, shot }) => {
+      const many = expected.many_runs;
+      assert.ok(many, 'the workspace has no many-runs experiment (make_many_runs.py)');
+      await openMlflowContainer(page);
+      await collapseAll(page, 'Experiments');
+      const exps = pane(page, 'Experiments');
+      // Keyboard, as a person would on a long list: the tree renders only the rows in view.
+      // Clicking the experiment focuses it (and toggles it); Right expands it if that collapsed it.
+      const expRow = row(exps, many.name);
+      await expRow.locator('.label-name').click();
+      if ((await expRow.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
+      const newest = `run-${String(many.count - 1).padStart(4, '0')}`;
+      await row(exps, newest).waitFor({ timeout: 30_000 });
+      const focused = exps.locator('.monaco-list-row.focused');
+      /** End, then Up to the "Load more runs…" row (only collapsed experiments follow it). */
+      const focusLoadMore = async () => {
+        await page.keyboard.press('End');
+        for (let i = 0; i < 12; i++) {
+          if (((await focused.textContent().catch(() => '')) ?? '').includes('Load more runs')) return Number(await focused.getAttribute('aria-posinset'));
+          await page.keyboard.press('ArrowUp');
+        }
+        throw new Error(`no "Load more runs…" row at the end of ${many.name} (focused: ${await focused.textContent().catch(() => 'nothing')})`);
+      };
+      // The extension-host suite may have loaded pages already: whole pages of 100, then this row.
+      const loaded = (await focusLoadMore()) - 1;
+      assert.ok(loaded >= 100 && loaded % 100 === 0 && loaded < many.count, `"Load more" comes after ${loaded} runs, not after whole pages of 100`);
+      await row(exps, `run-${String(many.count - loaded).padStart(4, '0')}`).waitFor({ timeout: 10_000 });
+      await shot('11-runs-before-load-more');
+      await page.keyboard.press('Enter');
+      const firstOfNext = `run-${String(many.count - loaded - 1).padStart(4, '0')}`;
+      await row(exps, firstOfNext).waitFor({ timeout: 30_000 });
+      const next = await focusLoadMore();
+      assert.equal(next, loaded + 101, `after "Load more", the next "Load more" row is number ${next}, not ${loaded + 101}`);
+      await row(exps, `run-${String(many.count - loaded - 100).padStart(4, '0')}`).waitFor({ timeout: 10_000 });
+      await shot('12-runs-after-load-more');
+      await collapseAll(page, 'Experiments');
     },
   },
 ];

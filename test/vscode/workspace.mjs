@@ -38,19 +38,23 @@ signature:
   outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1]}}]'
 `;
 
-/** Writes OUT/workspace (a file store, or with backend 'sqlite' an mlflow.db) and OUT/expected.json; resolves to their paths. */
-export async function prepareWorkspace(out, backend = 'file') {
-  mkdirSync(out, { recursive: true });
+function runMlflowScript(script, args, cwd) {
   const env = { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet' };
   delete env.MLFLOW_TRACKING_URI;
-  const script = join(repo, 'test', 'fixtures', 'make_fixture_store.py');
-  const { code, stderr } = await new Promise((resolve, reject) => {
-    const p = spawn(mlflowPython(), [script, out, backend], { cwd: out, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    const p = spawn(mlflowPython(), [script, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (d) => (err += d));
     p.on('error', reject);
     p.on('close', (c) => resolve({ code: c, stderr: err }));
   });
+}
+
+/** Writes OUT/workspace (a file store, or with backend 'sqlite' an mlflow.db) and OUT/expected.json; resolves to their paths. */
+export async function prepareWorkspace(out, backend = 'file') {
+  mkdirSync(out, { recursive: true });
+  const script = join(repo, 'test', 'fixtures', 'make_fixture_store.py');
+  const { code, stderr } = await runMlflowScript(script, [out, backend], out);
   if (code !== 0) throw new Error(`make_fixture_store.py failed (exit ${code}) writing ${out}:\n${stderr}`);
   const workspace = join(out, 'workspace');
   for (const [rel, text] of [['lang/undeclared/MLproject', LANG_MLPROJECT], ['lang/broken-model/MLmodel', LANG_MLMODEL]]) {
@@ -58,4 +62,14 @@ export async function prepareWorkspace(out, backend = 'file') {
     writeFileSync(join(workspace, rel), text);
   }
   return { workspace, expected: join(out, 'expected.json') };
+}
+
+/**
+ * Adds the experiment "many-runs" with COUNT runs (real mlflow client) to a workspace written by
+ * prepareWorkspace, and records it in its expected.json (`many_runs`), for the "Load more" flow.
+ */
+export async function addManyRuns(out, count, backend = 'file') {
+  const script = join(repo, 'test', 'vscode', 'make_many_runs.py');
+  const { code, stderr } = await runMlflowScript(script, [out, String(count), backend], join(out, 'workspace'));
+  if (code !== 0) throw new Error(`make_many_runs.py failed (exit ${code}) writing ${out}:\n${stderr}`);
 }

@@ -467,6 +467,14 @@ export class FileStoreReader {
     }
   }
 
+  /** Where a run's metric file is (it may not exist yet): for readers that stream or follow it. */
+  async metricFilePath(runId: string, key: string): Promise<string> {
+    const runPath = await this.findRunPath(runId);
+    const file = join(runPath, 'metrics', ...key.split('/'));
+    if (!isSafeKey(key)) throw new StoreError('INVALID_PARAMETER_VALUE', `Invalid metric name: '${key}'`, file);
+    return file;
+  }
+
   // ---------------------------------------------------------------- artifacts
 
   async listArtifacts(runId: string, path = ''): Promise<ArtifactEntry[]> {

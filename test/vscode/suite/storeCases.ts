@@ -118,6 +118,7 @@ export function storeCases(): TestCase[] {
         assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed, 'a parent run must be expandable');
       },
     },
+    ...pagingCases(expected),
     {
       name: 'Models tree shows models, versions and aliases',
       fn: async () => {
@@ -146,6 +147,49 @@ export function storeCases(): TestCase[] {
         const tasks = await vscode.tasks.fetchTasks({ type: 'mlflow' });
         const names = tasks.map((t) => (t.definition as { entryPoint?: string }).entryPoint).sort();
         assert.deepEqual(names, ['main'], `tasks offered: ${JSON.stringify(names)}`);
+      },
+    },
+  ];
+}
+
+/** Paging and refresh on the workspace's many-runs experiment (only the file-store pass has one). */
+function pagingCases(expected: Expected): TestCase[] {
+  const many = expected.many_runs;
+  if (!many) return [];
+  const name = (i: number) => `run-${String(i).padStart(4, '0')}`;
+  return [
+    {
+      name: 'Experiments tree: 100 runs, then "Load more" appends the next 100 in MLflow order',
+      fn: async () => {
+        const a = await activatedApi();
+        const exp = (await experimentNodes(a)).find((n) => n.experiment.experimentId === many.experiment_id);
+        assert.ok(exp, `experiment ${many.name} is not in the tree`);
+        let nodes = (await a.experimentsTree.getChildren(exp)) ?? [];
+        const runs = () => nodes.filter((n): n is Extract<ExperimentsNode, { type: 'run' }> => n.type === 'run').map((n) => n.run.info.runName);
+        assert.deepEqual(runs(), Array.from({ length: 100 }, (_, i) => name(many.count - 1 - i)));
+        const more = nodes[nodes.length - 1];
+        assert.equal(more.type, 'more', 'the last row is not "Load more"');
+        await vscode.commands.executeCommand('mlflow.loadMoreRuns', more);
+        nodes = (await a.experimentsTree.getChildren(exp)) ?? [];
+        assert.deepEqual(runs(), Array.from({ length: 200 }, (_, i) => name(many.count - 1 - i)));
+        assert.equal(nodes[nodes.length - 1].type, 'more');
+      },
+    },
+    {
+      name: 'Experiments tree: a refresh keeps the loaded pages and the same node objects',
+      fn: async () => {
+        const a = await activatedApi();
+        const exp = (await experimentNodes(a)).find((n) => n.experiment.experimentId === many.experiment_id)!;
+        const before = (await a.experimentsTree.getChildren(exp)) ?? [];
+        await vscode.commands.executeCommand('mlflow.refresh');
+        const after = (await a.experimentsTree.getChildren(exp)) ?? [];
+        assert.equal(after.length, before.length, 'a refresh dropped loaded pages');
+        assert.ok(after.every((n, i) => n === before[i]), 'a refresh replaced unchanged nodes (VS Code would lose their state)');
+        const item = await a.experimentsTree.getTreeItem(after[0]);
+        assert.equal(item.tooltip, undefined, 'tooltips are built on hover, not up front');
+        const resolved = await a.experimentsTree.resolveTreeItem!(item, after[0], new vscode.CancellationTokenSource().token);
+        assert.equal(typeof resolved?.tooltip, 'string', 'a run tooltip is plain text');
+        assert.match(String(resolved?.tooltip), new RegExp(name(many.count - 1)));
       },
     },
   ];

@@ -16,6 +16,7 @@ import type {
   UpdateRunOptions,
 } from '../trackingStore';
 import { splitBatch } from './batchChunks';
+import { getMetricHistoryBulkInterval, type BulkPoint } from './historyBulk';
 import { checkMaxResults } from '../paging';
 import { MlflowHttpClient, type Params, type RequestContext } from './httpClient';
 import type { RestOptions } from './restOptions';
@@ -356,6 +357,11 @@ export class RestStore implements TrackingStore, RegistryStore {
       metricOf,
       PAGE.history,
     );
+  }
+
+  /** Server-sampled histories of several runs in one call (see historyBulk.ts for what the sampling loses). */
+  metricHistoryBulkInterval(runIds: string[], key: string, maxResults: number, range?: { startStep: number; endStep: number }): Promise<BulkPoint[]> {
+    return getMetricHistoryBulkInterval(this.http, runIds, key, maxResults, range);
   }
 
   // ---------------------------------------------------------------- artifacts

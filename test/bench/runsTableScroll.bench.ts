@@ -1,0 +1,223 @@
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { FileStoreReader } from '../../extension/core/store/fileStore';
+import { pageOf } from '../../extension/core/store/paging';
+import type { TrackingReader } from '../../extension/core/store/trackingStore';
+import { runsTableRequests } from '../../extension/host/runsTableRequests';
+import type { WebviewToHost } from '../../webviews/platform/envelope';
+import type { RunsTableContract } from '../../webviews/runsTable/contract';
+import { repoRoot } from '../support/python';
+import { ensureBenchStores } from './benchStores';
+
+/**
+ * Issue #8: scroll the runs table from the top to the 10,000th run and record every main-thread
+ * task over 50 ms in the page (PerformanceObserver 'longtask', read through Playwright).
+ *
+ * The page is the shipped bundle (webviews/runsTable, built with esbuild as scripts/build.mjs does)
+ * in Debian's Chromium. Its requests are answered by the host's own handlers
+ * (extension/host/runsTableRequests.ts) over the 10,000-run bench experiment that real mlflow's
+ * layout holds (.cache/bench). The runs are read from the file store once, then paged with the
+ * file store's own offset paging (`pageOf`), so the bench times the page rather than a cold store
+ * listing per page (the store benches time those).
+ *
+ * Two ways to the bottom: a steady wheel-like scroll (a fixed step per animation frame, waiting at
+ * the end of the loaded rows for the next page, as a user must), and scrollbar jumps (the thumb
+ * dragged to the end of what is loaded). Knobs: MLWB_BENCH_RUNS (10000), MLWB_TABLE_STEP_PX (130 =
+ * 5 rows a frame), MLWB_CHROMIUM.
+ */
+
+const CHROMIUM = process.env.MLWB_CHROMIUM || '/usr/bin/chromium';
+
+function log(msg: string): void {
+  process.stderr.write(`  runsTableScroll: ${msg}\n`);
+}
+
+async function buildPage(dir: string): Promise<void> {
+  await esbuild.build({
+    absWorkingDir: repoRoot,
+    entryPoints: { runsTable: 'webviews/runsTable/main.ts' },
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    outdir: dir,
+    logLevel: 'warning',
+  });
+  copyFileSync(join(repoRoot, 'webviews/runsTable/style.css'), join(dir, 'runsTable.css'));
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(repoRoot, 'node_modules/@vscode/codicons/dist', f), join(dir, f));
+  // The webview's shell (panelHtml.ts) with a stand-in for acquireVsCodeApi that forwards to the bench's host.
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+<link rel="stylesheet" href="codicon.css" id="vscode-codicon-stylesheet"><link rel="stylesheet" href="runsTable.css">
+<style>:root{--vscode-font-family:sans-serif;--vscode-font-size:13px;--vscode-editor-background:#1f1f1f;--vscode-foreground:#ccc}</style>
+</head><body><main id="app"></main>
+<script>
+window.__longtasks = [];
+new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true });
+let state;
+window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__mlwbHost(m), getState: () => state, setState: (s) => { state = s; } });
+</script>
+<script src="runsTable.js"></script></body></html>`,
+  );
+}
+
+function serve(dir: string): Promise<{ server: Server; url: string }> {
+  const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css', ttf: 'font/ttf' };
+  const server = createServer((req, res) => {
+    const name = (req.url ?? '/').split('?')[0].replace(/^\/+/, '') || 'index.html';
+    const p = join(dir, name.replace(/[^\w.-]/g, ''));
+    if (!existsSync(p)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[p.split('.').pop() ?? ''] ?? 'application/octet-stream' }).end(readFileSync(p));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/index.html` })));
+}
+
+async function wireHost(page: Page, store: TrackingReader, pageSize: number, experimentId: string): Promise<{ pages: number[] }> {
+  const handlers = runsTableRequests(() => store);
+  const pages: number[] = [];
+  await page.exposeFunction('__mlwbHost', async (m: WebviewToHost<RunsTableContract>) => {
+    if (m.kind === 'ready') {
+      await page.evaluate((payload) => window.postMessage({ kind: 'push', name: 'init', payload }, '*'), {
+        experimentIds: [experimentId],
+        title: 'bench',
+        storeUri: 'bench',
+        pollMs: 0,
+        pageSize,
+      });
+      return;
+    }
+    if (m.kind !== 'request') return;
+    const t = performance.now();
+    const handler = handlers[m.method] as (p: unknown) => Promise<unknown>;
+    const result = await handler(m.params);
+    if (m.method === 'page') pages.push(performance.now() - t);
+    await page.evaluate((r) => window.postMessage(r, '*'), { kind: 'response', id: m.id, result });
+  });
+  return { pages };
+}
+
+interface ScrollResult {
+  ms: number;
+  frames: number;
+  frameMs: { p50: number; p95: number; max: number };
+  reachedRow: number;
+  waitsForPages: number;
+  longTasks: { count: number; maxMs: number; totalMs: number };
+}
+
+/** Runs in the page: scroll to `targetRow`, `stepPx` per frame (or jumps to the loaded end when stepPx is 0). */
+async function scrollInPage(page: Page, targetRow: number, stepPx: number): Promise<ScrollResult> {
+  return page.evaluate(
+    async ({ targetRow, stepPx }) => {
+      const w = window as unknown as { __longtasks: { start: number; duration: number }[] };
+      w.__longtasks.length = 0;
+      const grid = document.querySelector('.grid') as HTMLElement;
+      const body = document.querySelector('.body') as HTMLElement;
+      const rowH = 26;
+      const target = targetRow * rowH;
+      const frameTimes: number[] = [];
+      let waits = 0;
+      let last = performance.now();
+      const t0 = last;
+      grid.scrollTop = 0;
+      await new Promise((r) => requestAnimationFrame(r));
+      while (grid.scrollTop + grid.clientHeight < target + rowH) {
+        const max = body.offsetHeight + 60 - grid.clientHeight;
+        if (grid.scrollTop >= max - 1) {
+          // at the end of what is loaded: the next page is on its way
+          waits++;
+          const before = body.offsetHeight;
+          const end = performance.now() + 30_000;
+          while (body.offsetHeight === before && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
+          if (body.offsetHeight === before) break;
+          continue;
+        }
+        grid.scrollTop = stepPx > 0 ? Math.min(grid.scrollTop + stepPx, max) : max;
+        await new Promise((r) => requestAnimationFrame(r));
+        const now = performance.now();
+        frameTimes.push(now - last);
+        last = now;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      const rows = [...document.querySelectorAll<HTMLElement>('.row:not([hidden])')].map((r) => Number(r.dataset.index));
+      frameTimes.sort((a, b) => a - b);
+      const q = (p: number) => Math.round((frameTimes[Math.min(frameTimes.length - 1, Math.floor(p * frameTimes.length))] ?? 0) * 10) / 10;
+      const tasks = w.__longtasks.filter((t) => t.start >= t0);
+      return {
+        ms: Math.round(performance.now() - t0),
+        frames: frameTimes.length,
+        frameMs: { p50: q(0.5), p95: q(0.95), max: q(1) },
+        reachedRow: Math.max(...rows) + 1,
+        waitsForPages: waits,
+        longTasks: { count: tasks.length, maxMs: Math.round(Math.max(0, ...tasks.map((t) => t.duration))), totalMs: Math.round(tasks.reduce((s, t) => s + t.duration, 0)) },
+      };
+    },
+    { targetRow, stepPx },
+  );
+}
+
+export default async function runsTableScroll(): Promise<unknown> {
+  const runs = Number(process.env.MLWB_BENCH_RUNS || 10_000);
+  const stepPx = Number(process.env.MLWB_TABLE_STEP_PX || 130);
+  const bench = await ensureBenchStores({ runs, steps: 100 });
+  const reader = new FileStoreReader(bench.file.root);
+  let t = performance.now();
+  const all = await reader.searchRuns({ experimentIds: [bench.file.experimentId] });
+  const listMs = performance.now() - t;
+  log(`${all.length} runs read from the file store in ${Math.round(listMs)} ms`);
+  // The file store's own paging over the listing it just made (see the note at the top).
+  const store = new Proxy(reader, {
+    get(target, p, r) {
+      if (p === 'searchRunsPage') return async (o: Parameters<TrackingReader['searchRunsPage']>[0]) => pageOf(all, o);
+      return Reflect.get(target, p, r);
+    },
+  }) as TrackingReader;
+
+  const dir = mkdtempSync(join(tmpdir(), 'mlwb-table-bench-'));
+  await buildPage(dir);
+  const { server, url } = await serve(dir);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const result: Record<string, unknown> = { runs: all.length, pageSize: 200, rowHeightPx: 26, viewport: '1400x900', listingMs: Math.round(listMs) };
+    for (const mode of [
+      { name: 'wheel', step: stepPx },
+      { name: 'scrollbarJumps', step: 0 },
+    ]) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      // tsx keeps function names with an `__name` helper that the page does not have.
+      await page.addInitScript('window.__name = (f) => f;');
+      const host = await wireHost(page, store, 200, bench.file.experimentId);
+      t = performance.now();
+      await page.goto(url);
+      await page.waitForSelector('.row:not([hidden])', { timeout: 60_000 });
+      const firstPaint = performance.now() - t;
+      const scroll = await scrollInPage(page, all.length, mode.step);
+      const pages = host.pages.slice().sort((a, b) => a - b);
+      result[mode.name] = {
+        firstRowsMs: Math.round(firstPaint),
+        ...scroll,
+        stepPx: mode.step || 'to the end of the loaded rows',
+        pagesRequested: host.pages.length,
+        hostPageMsMedian: Math.round((pages[Math.floor(pages.length / 2)] ?? 0) * 10) / 10,
+        goal: 'no long task (> 50 ms) while scrolling to the last run',
+        met: scroll.longTasks.count === 0 && scroll.reachedRow >= all.length,
+      };
+      log(`${mode.name}: ${JSON.stringify(result[mode.name])}`);
+      await page.close();
+    }
+    return result;
+  } finally {
+    await browser.close();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
