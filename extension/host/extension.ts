@@ -6,7 +6,7 @@ import { startLanguageClient } from './languageClient';
 import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
 import { MlflowTaskProvider, runEntryPoint } from './projectRunner';
 import { registerRegistryActions } from './registryActions';
-import { RUN_DETAILS_VIEW_TYPE, RunPanels } from './runPanel';
+import { RunPanels } from './runPanel';
 import { openRunsTable } from './runsTableCommand';
 import { RunsTables, type RunsTableSelection } from './runsTablePanel';
 import { createStoreStatusItem } from './statusBar';
@@ -61,7 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     vscode.workspace.onDidOpenTextDocument((doc) => void applyArtifactLanguage(doc)),
   );
   const panels = new RunPanels(context, session, log, artifactFs.fs);
-  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(RUN_DETAILS_VIEW_TYPE, panels));
+  context.subscriptions.push(panels);
   const runsTables = new RunsTables(context, session, log);
   context.subscriptions.push(runsTables);
 

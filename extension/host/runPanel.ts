@@ -1,39 +1,44 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { formatDuration, formatMetricValue, formatTimestamp, runLabel } from '../core/model/display';
-import type { Run } from '../core/model/entities';
-import { TAG } from '../core/model/entities';
+import { StoreError } from '../core/store/errors';
 import { errText } from '../core/store/fileStore';
-import type { HostToRunDetails, RunDetailsData, RunDetailsState, RunDetailsToHost } from '../../webviews/protocol';
-import { formatBytes } from '../core/artifacts/artifactContent';
-import { parentOf } from '../core/store/runRelations';
+import type { ReadableStore } from '../core/store/openStore';
+import { redactUri } from '../core/store/trackingUri';
+import { RUN_DETAILS_VIEW_TYPE, type RunDetailsContract, type RunDetailsState } from '../../webviews/runDetails/contract';
 import type { ArtifactFileSystem } from './artifactFileSystem';
 import { openArtifact } from './artifactOpener';
 import { DoubleClick, PreviewPanels } from './previewPanels';
+import { loadRunDetails, runDetailsRequests } from './runDetailsRequests';
 import { withStoreCall } from './storeCall';
 import type { StoreSession } from './storeSession';
+import { PanelHost, PanelKind } from './webview/panelHost';
+
+export { RUN_DETAILS_VIEW_TYPE };
 
 /**
- * Run details in webview panels that behave like VS Code's preview editors (see previewPanels.ts):
- * a click shows the run in the one preview panel, a double-click or "Keep Open" pins it. The page
- * gets a strict CSP: nothing remote, scripts only with a per-load nonce, resources only from
- * dist/webviews.
+ * Run details panels on the webview platform (docs/webviews.md), behaving like VS Code's preview
+ * editors (previewPanels.ts): a click shows the run in the one preview panel, a double-click or
+ * "Keep Open" pins it. The host sends raw values (extension/host/mappers/runDetails.ts) and
+ * answers the page's artifact-folder and child-run requests (runDetailsRequests.ts).
  */
-
-export const RUN_DETAILS_VIEW_TYPE = 'mlflow.runDetails';
-
-export class RunPanels implements vscode.WebviewPanelSerializer<RunDetailsState> {
-  private readonly slots = new PreviewPanels<vscode.WebviewPanel>();
-  /** Reloads a panel's page data for the run it shows now. */
-  private readonly loaders = new Map<vscode.WebviewPanel, () => Promise<void>>();
+export class RunPanels implements vscode.Disposable {
+  private readonly kind: PanelKind<RunDetailsState>;
+  private readonly slots = new PreviewPanels<PanelHost<RunDetailsContract>>();
   private readonly doubleClick = new DoubleClick();
+  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly session: StoreSession,
     private readonly log: vscode.LogOutputChannel,
     private readonly artifacts: ArtifactFileSystem,
-  ) {}
+  ) {
+    this.kind = new PanelKind<RunDetailsState>({ viewType: RUN_DETAILS_VIEW_TYPE, bundle: 'runDetails', loadingText: 'Loading run…' }, (panel, state) => {
+      if (typeof state?.runId !== 'string' || !state.runId) return false;
+      this.attach(panel, state.runId, state.pinned ?? true);
+      return true;
+    });
+    this.disposables.push(this.kind.register());
+  }
 
   /** A click on a run: the preview panel shows it. The same run clicked twice in a row (a double-click) pins it. */
   click(runId: string, title?: string): void {
@@ -43,151 +48,101 @@ export class RunPanels implements vscode.WebviewPanelSerializer<RunDetailsState>
   show(runId: string, opts: { pin?: boolean; title?: string } = {}): void {
     const place = this.slots.place(runId, opts.pin);
     if (place.kind === 'create') {
-      const panel = vscode.window.createWebviewPanel(RUN_DETAILS_VIEW_TYPE, `Run ${opts.title || runId.slice(0, 8)}`, vscode.ViewColumn.Active, this.options());
+      const panel = this.kind.create(this.context.extensionUri, panelTitle(opts.title, runId));
       this.attach(panel, runId, place.pinned);
       return;
     }
     if (place.kind === 'retarget') {
-      place.panel.title = `Run ${opts.title || runId.slice(0, 8)}`;
-      void this.loaders.get(place.panel)?.();
+      place.panel.panel.title = panelTitle(opts.title, runId);
+      place.panel.push('loading', { runId });
+      void this.load(place.panel);
     } else if (opts.pin) {
-      void this.loaders.get(place.panel)?.();
+      void this.load(place.panel);
     }
-    place.panel.reveal();
+    place.panel.panel.reveal();
   }
 
   /** "Keep Open" on the active run details panel. */
   pinActive(): void {
-    for (const panel of this.loaders.keys()) {
-      if (!panel.active) continue;
-      this.slots.pin(panel);
-      void this.loaders.get(panel)?.();
-    }
+    const host = this.active();
+    if (!host) return;
+    this.slots.pin(host);
+    void this.load(host);
   }
 
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: RunDetailsState | undefined): Promise<void> {
-    if (!state?.runId) {
-      panel.dispose();
-      return;
-    }
-    panel.webview.options = this.options();
-    this.attach(panel, state.runId, state.pinned ?? true);
-  }
+  private hosts = new Set<PanelHost<RunDetailsContract>>();
 
-  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webviews')],
-    };
+  private active(): PanelHost<RunDetailsContract> | undefined {
+    for (const h of this.hosts) if (h.panel.active) return h;
+    return undefined;
   }
 
   private attach(panel: vscode.WebviewPanel, runId: string, pinned: boolean): void {
-    this.slots.add(panel, runId, pinned);
-    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'resources', 'mlflow.svg');
-    panel.webview.html = this.html(panel.webview);
-    const post = (m: HostToRunDetails) => void panel.webview.postMessage(m);
-    const load = async () => {
-      const id = this.slots.runOf(panel) ?? runId;
-      try {
-        const data = await withStoreCall({ title: `loading run ${id}` }, () => this.load(id));
-        // Another click may have moved the panel on while this run was loading.
-        if (this.slots.runOf(panel) !== id) return;
-        panel.title = `Run ${data.runName || id.slice(0, 8)}`;
-        post({ type: 'runDetails', data: { ...data, pinned: this.slots.isPinned(panel) } });
-      } catch (e) {
-        this.log.error(`Run ${id}: ${errText(e)}`);
-        post({ type: 'error', message: `Cannot load run ${id}: ${errText(e)}` });
-      }
-    };
-    this.loaders.set(panel, load);
-    const sub = panel.webview.onDidReceiveMessage(async (m: RunDetailsToHost) => {
-      const current = this.slots.runOf(panel) ?? runId;
-      switch (m.type) {
-        case 'ready':
-        case 'refresh':
-          return load();
-        case 'copy':
-          await vscode.env.clipboard.writeText(m.text);
-          return vscode.window.setStatusBarMessage('Copied run ID', 2000);
-        case 'openArtifact':
-          return openArtifact(this.session, this.artifacts, this.log, current, m.path);
-        case 'openRun':
-          return this.show(m.runId);
-        case 'pin':
-          this.slots.pin(panel);
-          return load();
-      }
-    });
-    panel.onDidDispose(() => {
-      sub.dispose();
-      this.slots.remove(panel);
-      this.loaders.delete(panel);
+    const host: PanelHost<RunDetailsContract> = new PanelHost<RunDetailsContract>(
+      panel,
+      this.kind.spec,
+      this.context.extensionUri,
+      runDetailsRequests(
+        () => this.store(),
+        (id, path) => this.artifacts.reader.list({ store: this.store().uri, runId: id, path }),
+      ),
+      {
+        openArtifact: ({ runId: id, path, keep }) => void openArtifact(this.session, this.artifacts, this.log, String(id), String(path), { preview: !keep }),
+        openRun: ({ runId: id }) => {
+          if (typeof id === 'string' && id) this.show(id);
+        },
+        pin: () => {
+          this.slots.pin(host);
+          void this.load(host);
+        },
+        copy: ({ text }) => {
+          void vscode.env.clipboard.writeText(String(text));
+          vscode.window.setStatusBarMessage('Copied run ID', 2000);
+        },
+        refresh: () => {
+          this.artifacts.reader.clear();
+          void this.load(host);
+        },
+      },
+      this.log,
+    );
+    this.slots.add(host, runId, pinned);
+    this.hosts.add(host);
+    host.onDidBecomeReady(() => void this.load(host));
+    host.onDidDispose(() => {
+      this.slots.remove(host);
+      this.hosts.delete(host);
     });
   }
 
-  private async load(runId: string): Promise<Omit<RunDetailsData, 'pinned'>> {
-    const state = this.session.state;
-    if (state.kind !== 'connected') throw new Error('no tracking store is open');
-    const store = state.store;
-    const run: Run = await store.getRun(runId);
-    const exp = await store.getExperiment(run.info.experimentId).catch(() => undefined);
-    let artifacts: RunDetailsData['artifacts'] = [];
-    let artifactsError: string | undefined;
+  /** Reads the run the panel shows now and pushes it; a click that moved the panel on meanwhile wins. */
+  private async load(host: PanelHost<RunDetailsContract>): Promise<void> {
+    const runId = this.slots.runOf(host);
+    if (!runId) return;
     try {
-      artifacts = (await store.listArtifacts(runId)).map((a) => ({ path: a.path, isDir: a.isDir, size: a.fileSize !== undefined ? formatBytes(a.fileSize) : '' }));
+      const run = await withStoreCall({ title: `loading run ${runId}` }, () => loadRunDetails(this.store(), runId));
+      if (this.slots.runOf(host) !== runId) return;
+      host.panel.title = panelTitle(run.runName, runId);
+      host.push('run', { run, pinned: this.slots.isPinned(host) });
     } catch (e) {
-      artifactsError = errText(e);
+      if (this.slots.runOf(host) !== runId) return;
+      this.log.error(`Run ${runId}: ${errText(e)}`);
+      host.push('error', { runId, message: `Cannot load run ${runId}: ${errText(e)}` });
     }
-    const sorted = <T>(o: Record<string, T>) => Object.keys(o).sort().map((k) => [k, o[k]] as [string, T]);
-    const end = run.info.endTime;
-    return {
-      runId,
-      runName: runLabel(run),
-      experimentId: run.info.experimentId,
-      experimentName: exp?.name ?? '',
-      status: run.info.status,
-      lifecycleStage: run.info.lifecycleStage,
-      userId: run.info.userId,
-      startTime: formatTimestamp(run.info.startTime),
-      endTime: formatTimestamp(end),
-      duration: run.info.startTime !== null && end !== null ? formatDuration(end - run.info.startTime) : '',
-      artifactUri: run.info.artifactUri,
-      note: run.data.tags[TAG.note] ?? '',
-      parentRunId: run.data.tags[TAG.parentRunId] ?? '',
-      parentRunName: (await parentOf(store, run))?.runName ?? '',
-      params: sorted(run.data.params),
-      metrics: sorted(run.data.metrics).map(([k, m]) => [k, formatMetricValue(m.value), m.step, formatTimestamp(m.timestamp)]),
-      tags: sorted(run.data.tags).filter(([k]) => k !== TAG.note),
-      artifacts,
-      artifactsError,
-    };
   }
 
-  private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webviews', name));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource} data:`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('codicon.css')}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${asset('runDetails.css')}">
-<title>MLflow run</title>
-</head>
-<body>
-<main id="app" aria-live="polite"><p class="empty">Loading run…</p></main>
-<script nonce="${nonce}" src="${asset('runDetails.js')}"></script>
-</body>
-</html>`;
+  private store(): ReadableStore {
+    const s = this.session.state;
+    if (s.kind === 'connected') return s.store;
+    throw new StoreError('UNREACHABLE', s.kind === 'error' ? `Cannot open ${redactUri(s.uri)}: ${s.message}` : s.kind === 'connecting' ? 'The tracking store is still opening; try again in a moment' : 'No tracking store is open');
   }
+
+  dispose(): void {
+    for (const h of [...this.hosts]) h.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function panelTitle(name: string | undefined, runId: string): string {
+  return `Run ${name || runId.slice(0, 8)}`;
 }

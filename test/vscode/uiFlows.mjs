@@ -252,7 +252,7 @@ userFlows.push(
       const details = await waitForFrame(page, (body) => body.includes(parent.run_id) && body.includes('Keep Open'), 20_000);
       assert.ok(details, 'the preview panel shows no Keep Open');
       await details.locator('vscode-tab-header', { hasText: /^\s*Artifacts/ }).first().click();
-      await details.locator('a', { hasText: 'labels.json' }).first().click();
+      await details.locator('.artifact-row', { hasText: 'labels.json' }).first().click();
       await page.locator('.tab', { hasText: 'labels.json' }).first().waitFor({ timeout: 15_000 });
       await waitForLines(page, (ls) => ls.some((l) => l.includes('setosa')), 15_000);
       await shot('09-artifact-read-only');
@@ -265,6 +265,39 @@ userFlows.push(
       await runCommand(page, 'View: Close Editor');
       await page.locator('.tab', { hasText: 'labels.json' }).first().waitFor({ state: 'detached', timeout: 10_000 });
       assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'closing the artifact asked something');
+
+      // A folder expands in place; a text file inside it opens with its language; an image previews.
+      const frame2 = await waitForFrame(page, (body) => body.includes(parent.run_id) && body.includes('plots'), 20_000);
+      assert.ok(frame2, 'the details page lost its artifacts');
+      await frame2.locator('.artifact-row.folder', { hasText: 'config' }).first().click();
+      await frame2.locator('.artifact-row[data-path="config/search.yaml"]').waitFor({ timeout: 15_000 });
+      await frame2.locator('.artifact-row.folder', { hasText: 'plots' }).first().click();
+      await frame2.locator('.artifact-row[data-path="plots/loss.png"]').waitFor({ timeout: 15_000 });
+      await shot('10-artifact-folders-expanded');
+      await frame2.locator('.artifact-row[data-path="config/search.yaml"]').click();
+      await page.locator('.tab', { hasText: 'search.yaml' }).first().waitFor({ timeout: 15_000 });
+      await waitForLines(page, (ls) => ls.some((l) => l.includes('grid: [0.1, 0.05, 0.01]')), 15_000);
+      const yamlTokens = await page.locator('.editor-group-container.active .monaco-editor .view-line span span').evaluateAll((els) => new Set(els.map((e) => e.className)).size);
+      assert.ok(yamlTokens > 1, 'search.yaml is not highlighted as YAML');
+      await runCommand(page, 'View: Close Editor');
+      await page.locator('.tab', { hasText: 'search.yaml' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'closing search.yaml asked something');
+
+      const frame3 = await waitForFrame(page, (body) => body.includes(parent.run_id) && body.includes('loss.png'), 20_000);
+      await frame3.locator('.artifact-row[data-path="plots/loss.png"]').click();
+      await page.locator('.tab', { hasText: 'loss.png' }).first().waitFor({ timeout: 15_000 });
+      const end = Date.now() + 20_000;
+      let shown = false;
+      while (!shown && Date.now() < end) {
+        for (const f of page.frames()) {
+          shown ||= await f.evaluate(() => [...document.images].some((i) => i.complete && i.naturalWidth === 48 && i.naturalHeight === 24)).catch(() => false);
+        }
+        if (!shown) await page.waitForTimeout(250);
+      }
+      assert.ok(shown, 'the image preview shows no 48×24 loss.png');
+      await shot('11-artifact-image-preview');
+      await runCommand(page, 'View: Close Editor');
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'closing the image asked something');
     },
   },
 );
