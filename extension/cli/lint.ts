@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { MAX_METADATA_FILE_BYTES, readRegularFileSync } from '../core/store/boundedRead';
 import { join, resolve } from 'node:path';
 import { analyze, languageForPath } from '../core/lang/analysis';
 import { nodeFileProbe } from '../core/lang/nodeFileProbe';
@@ -39,7 +40,7 @@ export async function runLint(args: string[], out: (s: string) => void, err: (s:
     const lang = languageForPath(file) ?? 'mlproject';
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readRegularFileSync(file, MAX_METADATA_FILE_BYTES, 'a file to lint').toString('utf8');
     } catch (e) {
       err(`mlwb lint: cannot read ${file}: ${(e as Error).message}`);
       return 2;

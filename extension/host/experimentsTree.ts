@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { experimentTooltip, neutralizeText, runDescription, runLabel, runTooltip } from '../core/model/display';
 import type { Experiment, Run, RunStatus } from '../core/model/entities';
-import { ExperimentRuns, levelKey, type ExperimentRunsOptions, type RunsChanges } from '../core/runs/experimentRuns';
+import { contentKey, ExperimentRuns, levelKey, type ExperimentRunsOptions, type RunsChanges } from '../core/runs/experimentRuns';
 import { EMPTY_QUERY, validateRunsQuery, type RunsQuery } from '../core/runs/runsQuery';
 import { errText } from '../core/store/fileStore';
 import type { TrackingReader } from '../core/store/trackingStore';
@@ -89,7 +89,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       try {
         const exps = await model.store.searchExperiments({ viewType: 'ACTIVE_ONLY' });
         const before = this.experiments ?? [];
-        rootChanged = exps.length !== before.length || exps.some((e, i) => JSON.stringify(e) !== JSON.stringify(before[i]));
+        rootChanged = exps.length !== before.length || exps.some((e, i) => contentKey(e) !== contentKey(before[i]));
       } catch (e) {
         rootChanged = true; // getChildren(root) reports the error
         this.log.error(`Reading ${model.store.uri}: ${errText(e)}`);

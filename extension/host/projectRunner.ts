@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { MAX_METADATA_FILE_BYTES, readRegularFileSync } from '../core/store/boundedRead';
 import { dirname, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { isRecord, parseMlflowYaml } from '../core/format/mlflowYaml';
@@ -33,7 +34,8 @@ interface EntryPoint {
 }
 
 function entryPointsOf(file: string): EntryPoint[] {
-  const doc = parseMlflowYaml(readFileSync(file, 'utf8'));
+  // Bounded and non-blocking: a FIFO named MLproject must not freeze the extension host.
+  const doc = parseMlflowYaml(readRegularFileSync(file, MAX_METADATA_FILE_BYTES, 'an MLproject file').toString('utf8'));
   const eps = isRecord(doc) && isRecord(doc.entry_points) ? doc.entry_points : {};
   return Object.entries(eps).map(([name, ep]) => {
     const params = isRecord(ep) && isRecord(ep.parameters) ? ep.parameters : {};

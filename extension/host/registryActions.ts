@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { neutralizeText } from '../core/model/display';
 import { aliasNameProblem } from '../core/model/registryRules';
 import type { ModelStage } from '../core/model/entities';
 import { errText } from '../core/store/fileStore';
@@ -62,20 +63,20 @@ export function registerRegistryActions(session: StoreSession, log: vscode.LogOu
       if (node?.type !== 'version' || refusedInRestrictedMode(session, log)) return;
       const v = node.version;
       const alias = await vscode.window.showInputBox({
-        title: `Alias for ${v.name} version ${v.version}`,
+        title: neutralizeText(`Alias for ${v.name} version ${v.version}`),
         prompt: 'An existing alias moves to this version.',
         placeHolder: 'champion',
         validateInput: (a) => aliasNameProblem(a.trim()),
       });
       if (!alias) return;
-      await edit(session, `Set alias @${alias.trim()} on ${v.name} v${v.version}`, (store) => store.setRegisteredModelAlias(v.name, alias.trim(), v.version), log, refresh);
+      await edit(session, neutralizeText(`Set alias @${alias.trim()} on ${v.name} v${v.version}`), (store) => store.setRegisteredModelAlias(v.name, alias.trim(), v.version), log, refresh);
     }),
     vscode.commands.registerCommand('mlflow.removeAlias', async (node?: ModelsNode) => {
       if (node?.type !== 'version' || node.version.aliases.length === 0 || refusedInRestrictedMode(session, log)) return;
       const v = node.version;
-      const alias = v.aliases.length === 1 ? v.aliases[0] : await vscode.window.showQuickPick(v.aliases, { title: `Remove which alias of ${v.name} v${v.version}?` });
+      const alias = v.aliases.length === 1 ? v.aliases[0] : await vscode.window.showQuickPick(v.aliases, { title: neutralizeText(`Remove which alias of ${v.name} v${v.version}?`) });
       if (!alias) return;
-      await edit(session, `Remove alias @${alias} from ${v.name}`, (store) => store.deleteRegisteredModelAlias(v.name, alias), log, refresh);
+      await edit(session, neutralizeText(`Remove alias @${alias} from ${v.name}`), (store) => store.deleteRegisteredModelAlias(v.name, alias), log, refresh);
     }),
     vscode.commands.registerCommand('mlflow.transitionStage', async (node?: ModelsNode) => {
       if (node?.type !== 'version' || refusedInRestrictedMode(session, log)) return;
@@ -83,7 +84,7 @@ export function registerRegistryActions(session: StoreSession, log: vscode.LogOu
       const stages: ModelStage[] = ['None', 'Staging', 'Production', 'Archived'];
       const stage = await vscode.window.showQuickPick(
         stages.filter((s) => s !== v.currentStage).map((s) => ({ label: s })),
-        { title: `Move ${v.name} v${v.version} (now ${v.currentStage}) to stage…`, placeHolder: 'Stages are deprecated in MLflow since 2.9; aliases are the successor' },
+        { title: neutralizeText(`Move ${v.name} v${v.version} (now ${v.currentStage}) to stage…`), placeHolder: 'Stages are deprecated in MLflow since 2.9; aliases are the successor' },
       );
       if (!stage) return;
       let archive = false;
@@ -98,7 +99,7 @@ export function registerRegistryActions(session: StoreSession, log: vscode.LogOu
         if (!a) return;
         archive = a.value;
       }
-      await edit(session, `Move ${v.name} v${v.version} to ${stage.label}`, (store) => store.transitionModelVersionStage(v.name, v.version, stage.label as ModelStage, archive), log, refresh);
+      await edit(session, neutralizeText(`Move ${v.name} v${v.version} to ${stage.label}`), (store) => store.transitionModelVersionStage(v.name, v.version, stage.label as ModelStage, archive), log, refresh);
     }),
   );
 }

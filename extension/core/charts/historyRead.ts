@@ -2,7 +2,8 @@ import { parseMetricColumns } from '../format/metricColumns';
 import { MetricLineError } from '../format/metricFile';
 import { isStoreError, StoreError } from '../store/errors';
 import { FileStoreReader } from '../store/fileStore';
-import { isMissing, mapLimit, readFileFast } from '../store/fileTree';
+import { MAX_METRIC_HISTORY_BYTES, readRegularFile } from '../store/boundedRead';
+import { isMissing, mapLimit } from '../store/fileTree';
 import type { ReadableStore } from '../store/openStore';
 import { BULK_MAX_RESULTS } from '../store/rest/historyBulk';
 import { RestStore } from '../store/rest/restStore';
@@ -93,7 +94,8 @@ export async function readFileSeries(store: FileStoreReader, runId: string, key:
   const file = await store.metricFilePath(runId, key);
   let buf: Buffer;
   try {
-    buf = await readFileFast(file);
+    // Bounded and non-blocking: a FIFO or /dev/zero as a metric file is refused by name.
+    buf = await readRegularFile(file, MAX_METRIC_HISTORY_BYTES, 'a metric history');
   } catch (e) {
     if (isMissing(e)) return { series: emptySeries(runId, key), offset: 0, lines: 0 };
     throw new StoreError('INTERNAL_ERROR', `cannot read ${file}: ${errText(e)}`, file);

@@ -1,6 +1,7 @@
 import { close as closeCb, open as openCb, read as readCb, stat as statCb, type Stats } from 'node:fs';
 import { parseMetricColumns } from '../format/metricColumns';
 import { MetricLineError } from '../format/metricFile';
+import { MAX_METRIC_HISTORY_BYTES, READ_FLAGS, tooLarge } from '../store/boundedRead';
 import { isMissing } from '../store/fileTree';
 import { FileStoreReader } from '../store/fileStore';
 import type { ReadableStore } from '../store/openStore';
@@ -47,8 +48,10 @@ function statP(path: string): Promise<Stats> {
 }
 
 function readRange(path: string, start: number, end: number): Promise<Buffer> {
+  if (end - start > MAX_METRIC_HISTORY_BYTES) return Promise.reject(tooLarge(path, end - start, MAX_METRIC_HISTORY_BYTES, 'one read of appended metric points'));
   return new Promise((resolve, reject) => {
-    openCb(path, 'r', (e, fd) => {
+    // Non-blocking: the file may have been swapped for a FIFO since its stat.
+    openCb(path, READ_FLAGS, (e, fd) => {
       if (e) return reject(e);
       const buf = Buffer.alloc(end - start);
       readCb(fd, buf, 0, buf.length, start, (e2, n) => {

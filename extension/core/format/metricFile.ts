@@ -80,7 +80,8 @@ function splitFields(buf: Uint8Array, start: number, end: number, f: LineFields)
 
 type LineVisitor = (ts: number, step: number, buf: Uint8Array, f: LineFields, lineNo: number) => void;
 
-function forEachLine(buf: Uint8Array, visit: LineVisitor, firstLineNo = 0): void {
+/** Returns the number of the last line visited or skipped (`firstLineNo` when there is none). */
+function forEachLine(buf: Uint8Array, visit: LineVisitor, firstLineNo = 0): number {
   const f: LineFields = { count: 0, starts: [0, 0, 0, 0, 0, 0], ends: [0, 0, 0, 0, 0, 0] };
   let lineStart = 0;
   let lineNo = firstLineNo;
@@ -104,6 +105,7 @@ function forEachLine(buf: Uint8Array, visit: LineVisitor, firstLineNo = 0): void
     }
     lineStart = e + 1;
   }
+  return lineNo;
 }
 
 function valueOf(buf: Uint8Array, f: LineFields, lineNo: number): number {
@@ -124,11 +126,17 @@ function toMetric(key: string, ts: number, value: number, step: number, buf: Uin
   return m;
 }
 
-/** Every point in file (append) order, as MLflow's get_metric_history returns them for file stores. */
-export function parseMetricHistory(key: string, buf: Uint8Array): Metric[] {
-  const out: Metric[] = [];
-  forEachLine(buf, (ts, step, b, f, lineNo) => out.push(toMetric(key, ts, valueOf(b, f, lineNo), step, b, f)));
-  return out;
+/**
+ * Every point in file (append) order, as MLflow's get_metric_history returns them for file stores.
+ * For a file read in pieces of whole lines: `out` collects across pieces, `firstLineNo` is the number
+ * of lines before this piece (for error messages); returns the line count after this piece.
+ */
+export function parseMetricHistory(key: string, buf: Uint8Array): Metric[];
+export function parseMetricHistory(key: string, buf: Uint8Array, out: Metric[], firstLineNo: number): number;
+export function parseMetricHistory(key: string, buf: Uint8Array, out?: Metric[], firstLineNo = 0): Metric[] | number {
+  const into = out ?? [];
+  const lines = forEachLine(buf, (ts, step, b, f, lineNo) => into.push(toMetric(key, ts, valueOf(b, f, lineNo), step, b, f)), firstLineNo);
+  return out ? lines : into;
 }
 
 /** Python's max() over (step, timestamp, value) tuples: on equal step and timestamp a later point
@@ -152,20 +160,30 @@ const DIGIT_9 = 0x39;
  * splitter with its exact errors.
  */
 export function parseLatestMetric(key: string, buf: Uint8Array): Metric | undefined {
+  return scanLatestMetric(key, buf, undefined, 0).metric;
+}
+
+/**
+ * parseLatestMetric over a file read in pieces of whole lines: `prev` is the latest point of the
+ * pieces before (already materialized, since their bytes are gone), `firstLineNo` the number of
+ * lines before this piece. Returns the latest point so far and the line count after this piece.
+ */
+export function scanLatestMetric(key: string, buf: Uint8Array, prev: Metric | undefined, firstLineNo: number): { metric: Metric | undefined; lines: number } {
   // No closure may capture these locals: captured variables live in a heap context, and every
   // access in the per-byte loop would then be a memory load instead of a register.
   const n = buf.length;
-  let found = false;
-  let bestStep = 0;
-  let bestTs = 0;
-  let bestValue = NaN;
-  let bestValueParsed = false;
+  let found = prev !== undefined;
+  let bestInPrev = found;
+  let bestStep = prev ? prev.step : 0;
+  let bestTs = prev ? prev.timestamp : 0;
+  let bestValue = prev ? prev.value : NaN;
+  let bestValueParsed = found;
   let bestLineStart = 0;
   let bestLineEnd = 0;
   let bestLineNo = 0;
   let bestFields: LineFields | undefined;
   let lineStart = 0;
-  let lineNo = 0;
+  let lineNo = firstLineNo;
   while (lineStart < n) {
     lineNo++;
     let i = lineStart;
@@ -223,6 +241,7 @@ export function parseLatestMetric(key: string, buf: Uint8Array): Metric | undefi
     }
     if (!found || step > bestStep || (step === bestStep && ts > bestTs)) {
       found = true;
+      bestInPrev = false;
       bestStep = step;
       bestTs = ts;
       bestValueParsed = false;
@@ -237,6 +256,7 @@ export function parseLatestMetric(key: string, buf: Uint8Array): Metric | undefi
         bestValueParsed = true;
       }
       if (valueGreater(v, bestValue)) {
+        bestInPrev = false;
         bestValue = v;
         bestLineStart = lineStart;
         bestLineEnd = contentEnd;
@@ -246,9 +266,10 @@ export function parseLatestMetric(key: string, buf: Uint8Array): Metric | undefi
     }
     lineStart = lineEnd + 1;
   }
-  if (!found) return undefined;
+  if (!found) return { metric: undefined, lines: lineNo };
+  if (bestInPrev) return { metric: prev, lines: lineNo };
   const f = bestFields ?? splitLine(buf, bestLineStart, bestLineEnd);
-  return toMetric(key, bestTs, bestValueParsed ? bestValue : valueOf(buf, f, bestLineNo), bestStep, buf, f);
+  return { metric: toMetric(key, bestTs, bestValueParsed ? bestValue : valueOf(buf, f, bestLineNo), bestStep, buf, f), lines: lineNo };
 }
 
 function valueFields(start: number, end: number): LineFields {

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readRegularFileSync } from '../store/boundedRead';
 import type { FileProbe } from './types';
 
 /** FileProbe over the real file system (language server and CLI). Reads are capped: env files are small. */
@@ -15,7 +16,8 @@ export const nodeFileProbe: FileProbe = {
     try {
       const st = statSync(p);
       if (!st.isFile() || st.size > 1024 * 1024) return undefined;
-      return readFileSync(p, 'utf8');
+      // The open handle is checked again: the file may have been swapped for a FIFO since the stat.
+      return readRegularFileSync(p, 1024 * 1024).toString('utf8');
     } catch {
       return undefined;
     }

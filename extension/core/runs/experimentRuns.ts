@@ -15,9 +15,10 @@ import { andClause, childrenClause, EMPTY_QUERY, HAS_PARENT_CLAUSE, runIdInClaus
  * - The top level is `<filter> AND tags.mlflow.parentRunId IS NULL` (MLflow 3.11+), paged.
  * - The children of R are `<filter> AND tags.mlflow.parentRunId = 'R'`, paged, loaded on demand.
  *   So the filter applies at every level: a child shows when it matches, under a parent that shows.
- * - Which runs have children comes from one page of `<filter> AND tags.mlflow.parentRunId IS NOT
- *   NULL` (the parent index). When more child runs exist than that page holds, a run the index does
- *   not name is treated as "may have children" until it is opened.
+ * - Which runs have children comes from pages of `<filter> AND tags.mlflow.parentRunId IS NOT
+ *   NULL` (the parent index): one page with the first top-level page, one more with each "Load
+ *   more". While child runs remain unread, a run the index does not name is treated as "may have
+ *   children" until it is opened.
  * - A child whose parent is not listed (the parent is deleted, in another experiment, or does not
  *   match the filter) is an orphan; orphans found on the index page are listed apart (`orphans()`),
  *   so a run that matches is never lost.
@@ -26,8 +27,8 @@ import { andClause, childrenClause, EMPTY_QUERY, HAS_PARENT_CLAUSE, runIdInClaus
  */
 
 export const RUNS_PAGE_SIZE = 100;
-/** Child runs read to learn which runs are parents. */
-export const PARENT_INDEX_PAGE = 1000;
+/** Child runs read per page to learn which runs are parents (one more page per "Load more"). */
+export const PARENT_INDEX_PAGE = 200;
 
 export interface RunLevel {
   runs: readonly Run[];
@@ -142,7 +143,21 @@ export class ExperimentRuns {
       await list.loadMore();
       return nestRuns(list.runs.slice()).roots.filter((r) => !before.has(r.info.runId));
     }
-    return this.listFor(experimentId, parentRunId).loadMore();
+    const more = this.listFor(experimentId, parentRunId).loadMore();
+    // The index pages child runs newest first, as the top level is by default: each top-level page
+    // gets one more index page, so the cost of knowing the expand arrows grows with what is shown.
+    const index = this.indexLists.get(experimentId);
+    if (!parentRunId && index?.hasMore) {
+      await Promise.all([
+        more,
+        index.loadMore().then(async () => {
+          const next = await this.buildIndex(experimentId, index);
+          this.settledIndexes.set(experimentId, next);
+          this.indexes.set(experimentId, Promise.resolve(next));
+        }),
+      ]);
+    }
+    return more;
   }
 
   /**
@@ -322,10 +337,17 @@ function sameIds(a: readonly Run[], b: readonly Run[]): boolean {
   return a.length === b.length && a.every((r, i) => r.info.runId === b[i].info.runId);
 }
 
-/** The run's content with object keys sorted: readers fill params/metrics/tags in no fixed order. */
 function fingerprint(r: Run): string {
-  return JSON.stringify(r, (_key, value: unknown) =>
-    value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value,
+  return contentKey(r);
+}
+
+/**
+ * An entity's content as JSON with object keys sorted, to tell whether it changed between reads:
+ * readers fill params, metrics and tags in no fixed order.
+ */
+export function contentKey(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
   );
 }
 

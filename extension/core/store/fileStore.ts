@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { join, sep } from 'node:path';
-import { parseLatestMetric, parseMetricHistory } from '../format/metricFile';
+import { MetricLineError } from '../format/metricFile';
 import { asNumber, asString, isRecord, parseMlflowYaml } from '../format/mlflowYaml';
 import type {
   ArtifactEntry,
@@ -16,9 +16,10 @@ import type {
 } from '../model/entities';
 import { TAG } from '../model/entities';
 import { StoreError, type ProblemSink } from './errors';
-import { isMissing, listDirIfExists, listKeyFiles, mapLimit, readFileFast, readKeyValueTree, readTextIfExists, statFast } from './fileTree';
+import { danglingLink, isMissing, listDirIfExists, listDirOrReport, listKeyFiles, mapLimit, readKeyValueTree, readTextIfExists, statFast } from './fileTree';
+import { readLatestMetric, readMetricHistoryFile } from './metricFileRead';
 import { StatCache } from './statCache';
-import { listLocalArtifacts, localArtifactRoot, readLocalArtifact } from './localArtifacts';
+import { listLocalArtifacts, localArtifactRoot, readLocalArtifact, streamLocalArtifact } from './localArtifacts';
 import { sortRegisteredModels, sortModelVersions, applyExperimentSearch, applyModelSearch, applyVersionSearch } from './searchLocal';
 import type { RunsPage, StoreCapabilities, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions } from './trackingStore';
 import { checkMaxResults, decodePageToken, encodePageToken } from './paging';
@@ -111,7 +112,7 @@ export class FileStoreReader {
     }
     if (viewType !== 'ACTIVE_ONLY') {
       const trash = join(this.root, '.trash');
-      for (const d of await listDirIfExists(trash)) {
+      for (const d of await listDirOrReport(trash, (p, e) => this.problem(p, `cannot list deleted experiments: ${errText(e)}`))) {
         if (d.isDirectory()) out.push({ id: d.name, path: join(trash, d.name), inTrash: true });
       }
     }
@@ -204,7 +205,7 @@ export class FileStoreReader {
   // ---------------------------------------------------------------- runs
 
   protected async runDirs(exp: ExperimentDir): Promise<{ id: string; path: string }[]> {
-    const entries = await listDirIfExists(exp.path);
+    const entries = await listDirOrReport(exp.path, (p, e) => this.problem(p, `cannot list the runs of experiment ${exp.id}: ${errText(e)}`));
     return entries
       .filter((d) => d.isDirectory() && !RESERVED_IN_EXPERIMENT.has(d.name))
       .map((d) => ({ id: d.name, path: join(exp.path, d.name) }));
@@ -276,14 +277,15 @@ export class FileStoreReader {
 
   protected async readLatestMetrics(dir: string): Promise<Record<string, Metric>> {
     const out: Record<string, Metric> = {};
-    const files = await listKeyFiles(dir);
+    const files = await listKeyFiles(dir, (p, e) => this.problem(p, `metric not read: ${errText(e)}`));
     await Promise.all(
-      files.map(async ({ key, path }) => {
+      files.map(async ({ key, path, isLink }) => {
         try {
           const m = await this.latestMetric(key, path);
           if (m) out[key] = m;
         } catch (e) {
           if (!isMissing(e)) this.problem(path, `metric '${key}' skipped: ${errText(e)}`);
+          else if (isLink) this.problem(path, `metric '${key}' skipped: ${errText(danglingLink())}`);
         }
       }),
     );
@@ -292,9 +294,9 @@ export class FileStoreReader {
 
   /** The latest point of one metric file; a frozen copy is cached, callers get their own object. */
   protected async latestMetric(key: string, path: string): Promise<Metric | undefined> {
-    const m = await this.statCache.get(path, `latest:${key}`, (buf) => {
-      const latest = parseLatestMetric(key, buf);
-      return latest && Object.freeze(latest);
+    const m = await this.statCache.load(path, `latest:${key}`, async (p, size) => {
+      const { value, bytes } = await readLatestMetric(p, key, undefined, size);
+      return { value: value && Object.freeze(value), bytes };
     });
     return m && { ...m };
   }
@@ -453,17 +455,12 @@ export class FileStoreReader {
     const runPath = await this.findRunPath(runId);
     const file = join(runPath, 'metrics', ...key.split('/'));
     if (!isSafeKey(key)) throw new StoreError('INVALID_PARAMETER_VALUE', `Invalid metric name: '${key}'`, file);
-    let buf: Buffer;
     try {
-      buf = await readFileFast(file);
+      return await readMetricHistoryFile(file, key);
     } catch (e) {
       if (isMissing(e)) return [];
+      if (e instanceof MetricLineError) throw new StoreError('CORRUPT_DATA', `metric file ${file} is corrupt: ${errText(e)}`, file);
       throw new StoreError('INTERNAL_ERROR', `cannot read ${file}: ${errText(e)}`, file);
-    }
-    try {
-      return parseMetricHistory(key, buf);
-    } catch (e) {
-      throw new StoreError('CORRUPT_DATA', `metric file ${file} is corrupt: ${errText(e)}`, file);
     }
   }
 
@@ -479,12 +476,17 @@ export class FileStoreReader {
 
   async listArtifacts(runId: string, path = ''): Promise<ArtifactEntry[]> {
     const run = await this.getRun(runId);
-    return listLocalArtifacts(localArtifactRoot(runId, run.info.artifactUri), path);
+    return listLocalArtifacts(localArtifactRoot(runId, run.info.artifactUri), path, this.onProblem);
   }
 
   async readArtifact(runId: string, path: string): Promise<Uint8Array> {
     const run = await this.getRun(runId);
     return readLocalArtifact(localArtifactRoot(runId, run.info.artifactUri), path);
+  }
+
+  async streamArtifact(runId: string, path: string, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<void> {
+    const run = await this.getRun(runId);
+    return streamLocalArtifact(localArtifactRoot(runId, run.info.artifactUri), path, onChunk);
   }
 
   // ---------------------------------------------------------------- model registry (<root>/models)
@@ -563,7 +565,7 @@ export class FileStoreReader {
     const [tags, aliases, entries] = await Promise.all([
       readKeyValueTree(join(modelDir, 'tags'), (p, e) => this.problem(p, `cannot read tag: ${errText(e)}`)),
       this.readAliases(modelDir),
-      listDirIfExists(modelDir),
+      listDirOrReport(modelDir, (p, e) => this.problem(p, `cannot list the versions of model '${name}': ${errText(e)}`)),
     ]);
     const byVersion = new Map<string, string[]>();
     for (const [alias, v] of Object.entries(aliases)) byVersion.set(v, [...(byVersion.get(v) ?? []), alias]);
@@ -590,7 +592,7 @@ export class FileStoreReader {
   }
 
   protected async allRegistryEntries(): Promise<{ model: RegisteredModel; versions: ModelVersion[] }[]> {
-    const entries = await listDirIfExists(this.registryRoot);
+    const entries = await listDirOrReport(this.registryRoot, (p, e) => this.problem(p, `cannot list registered models: ${errText(e)}`));
     const read = await mapLimit(
       entries.filter((d) => d.isDirectory()),
       IO_CONCURRENCY,

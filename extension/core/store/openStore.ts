@@ -46,7 +46,7 @@ export async function openStore(uri: string, opts: OpenStoreOptions = {}): Promi
       return new FileStoreReader(fileStorePath(uri, opts.baseDir), { onProblem: opts.onProblem });
     case 'sqlite': {
       const path = sqlitePath(uri, opts.baseDir);
-      if (directSqliteAvailable()) return new SqliteReader(uri, path);
+      if (directSqliteAvailable()) return new SqliteReader(uri, path, opts.onProblem);
       return openLocalServer(uri, opts);
     }
     case 'sql':

@@ -30,6 +30,8 @@ export interface StoreOperation {
   signal?: AbortSignal;
   /** Total time for the operation, retries and pages included, in ms from the moment it starts. */
   timeoutMs?: number;
+  /** How messages name this deadline, e.g. "the 30 s allowed for a first contact". */
+  deadlineName?: string;
   onRequestEvent?: (e: RequestEvent) => void;
 }
 
@@ -38,6 +40,7 @@ export interface ActiveOperation {
   signal?: AbortSignal;
   /** Date.now() value after which no request starts and running ones are cut. */
   deadline?: number;
+  deadlineName?: string;
   onRequestEvent?: (e: RequestEvent) => void;
 }
 
@@ -50,11 +53,13 @@ const current = new AsyncLocalStorage<ActiveOperation>();
 export function runStoreOperation<T>(op: StoreOperation, fn: () => Promise<T>): Promise<T> {
   const outer = current.getStore();
   const own = op.timeoutMs === undefined ? undefined : Date.now() + op.timeoutMs;
-  const deadline = outer?.deadline === undefined ? own : own === undefined ? outer.deadline : Math.min(own, outer.deadline);
+  const ownWins = own !== undefined && (outer?.deadline === undefined || own < outer.deadline);
+  const deadline = ownWins ? own : outer?.deadline;
+  const deadlineName = ownWins ? op.deadlineName : outer?.deadlineName;
   const signal = op.signal && outer?.signal ? AbortSignal.any([op.signal, outer.signal]) : (op.signal ?? outer?.signal);
   const listeners = [outer?.onRequestEvent, op.onRequestEvent].filter((f): f is (e: RequestEvent) => void => !!f);
   const onRequestEvent = listeners.length === 0 ? undefined : (e: RequestEvent) => listeners.forEach((f) => f(e));
-  return current.run({ signal, deadline, onRequestEvent }, fn);
+  return current.run({ signal, deadline, deadlineName, onRequestEvent }, fn);
 }
 
 /** The operation the current async chain runs in, if any. */

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { fileKind } from './boundedRead';
 import type { Experiment, Metric, ModelVersion, RegisteredModel, Run, RunInfo, RunStatus, ViewType } from '../model/entities';
-import { StoreError } from './errors';
-import { listLocalArtifacts, localArtifactRoot, readLocalArtifact } from './localArtifacts';
+import { StoreError, type ProblemSink } from './errors';
+import { listLocalArtifacts, localArtifactRoot, readLocalArtifact, streamLocalArtifact } from './localArtifacts';
 import { applyExperimentSearch, applyModelSearch, applyRunSearch, applyVersionSearch, sortModelVersions, sortRegisteredModels } from './searchLocal';
 import type { RegistryReader, RunsPage, StoreCapabilities, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions, TrackingReader } from './trackingStore';
 import { pageOf } from './paging';
@@ -77,10 +78,15 @@ export class SqliteReader implements TrackingReader, RegistryReader {
   constructor(
     readonly uri: string,
     readonly path: string,
+    /** Where artifacts skipped while listing are reported (links out of the artifact folder, FIFOs…). */
+    private readonly onProblem?: ProblemSink,
   ) {
     const mod = loadSqlite();
     if (!mod) throw new StoreError('UNSUPPORTED_STORE', 'This Node runtime has no node:sqlite; use an mlflow server for this store', uri);
     if (!existsSync(path)) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `SQLite database not found: ${path}`, path);
+    // SQLite opens the path synchronously: a FIFO there would block the extension host for good.
+    const st = statSync(path);
+    if (!st.isFile()) throw new StoreError('INVALID_PARAMETER_VALUE', `${path} is ${fileKind(st)}, not an SQLite database file`, path);
     try {
       this.db = new mod.DatabaseSync(path, { readOnly: true });
       this.db.prepare('select 1 from experiments limit 1').all();
@@ -226,12 +232,17 @@ export class SqliteReader implements TrackingReader, RegistryReader {
 
   async listArtifacts(runId: string, path = ''): Promise<import('../model/entities').ArtifactEntry[]> {
     const run = await this.getRun(runId);
-    return listLocalArtifacts(localArtifactRoot(runId, run.info.artifactUri), path);
+    return listLocalArtifacts(localArtifactRoot(runId, run.info.artifactUri), path, this.onProblem);
   }
 
   async readArtifact(runId: string, path: string): Promise<Uint8Array> {
     const run = await this.getRun(runId);
     return readLocalArtifact(localArtifactRoot(runId, run.info.artifactUri), path);
+  }
+
+  async streamArtifact(runId: string, path: string, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<void> {
+    const run = await this.getRun(runId);
+    return streamLocalArtifact(localArtifactRoot(runId, run.info.artifactUri), path, onChunk);
   }
 
   // ---------------------------------------------------------------- registry

@@ -1,4 +1,5 @@
-import { readFileFast, statFast } from './fileTree';
+import { fileKind, MAX_METADATA_FILE_BYTES, notRegularFile, readStatedFile } from './boundedRead';
+import { statFast } from './fileTree';
 
 /**
  * Remembers what was read from a file, keyed by its path and valid while the file's size, mtime and
@@ -6,6 +7,9 @@ import { readFileFast, statFast } from './fileTree';
  * change) then costs one stat per file instead of open/stat/read/close and a parse: MLflow appends
  * to metric files and rewrites meta.yaml by replacing it, and both change what stat reports. A file
  * that changes between the stat and the read is returned but not remembered.
+ *
+ * The stat also refuses what is not a regular file (a FIFO, a device, a folder) before anything
+ * opens it; the reads themselves check the open handle again.
  */
 interface Entry {
   size: number;
@@ -20,14 +24,25 @@ export class StatCache {
 
   constructor(private readonly maxEntries = 2_000_000) {}
 
-  /** `tag` names the parse, so one path read two ways never mixes results. Cached values must not be mutated. */
-  async get<T>(path: string, tag: string, parse: (buf: Buffer) => T): Promise<T> {
+  /**
+   * The whole file (at most `maxBytes`) through `parse`. `tag` names the parse, so one path read two
+   * ways never mixes results. Cached values must not be mutated.
+   */
+  get<T>(path: string, tag: string, parse: (buf: Buffer) => T, maxBytes = MAX_METADATA_FILE_BYTES): Promise<T> {
+    return this.load(path, tag, async (p, size) => {
+      const buf = await readStatedFile(p, size, maxBytes, 'one metadata file');
+      return { value: parse(buf), bytes: buf.length };
+    });
+  }
+
+  /** Like get, for a reader that streams the file itself (`size` is what the stat said) and says how many bytes it read. */
+  async load<T>(path: string, tag: string, read: (path: string, size: number) => Promise<{ value: T; bytes: number }>): Promise<T> {
     const st = await statFast(path);
     const hit = this.entries.get(path);
     if (hit && hit.tag === tag && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino) return hit.value as T;
-    const buf = await readFileFast(path);
-    const value = parse(buf);
-    if (buf.length === st.size) {
+    if (!st.isFile()) throw notRegularFile(path, fileKind(st));
+    const { value, bytes } = await read(path, st.size);
+    if (bytes === st.size) {
       if (this.entries.size >= this.maxEntries) this.entries.clear();
       this.entries.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, tag, value });
     }

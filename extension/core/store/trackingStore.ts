@@ -114,7 +114,10 @@ export interface TrackingReader {
   getRun(runId: string): Promise<Run>;
   getMetricHistory(runId: string, key: string): Promise<Metric[]>;
   listArtifacts(runId: string, path?: string): Promise<ArtifactEntry[]>;
+  /** One artifact file in memory (bounded): for opening it in an editor. */
   readArtifact(runId: string, path: string): Promise<Uint8Array>;
+  /** One artifact file in chunks, where the store can stream it (local artifact folders): downloads of any size. */
+  streamArtifact?(runId: string, path: string, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<void>;
   close?(): Promise<void>;
 }
 

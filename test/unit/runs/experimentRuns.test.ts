@@ -230,3 +230,21 @@ test('a filter the server refuses is reported, not mistaken for an old server', 
   await assert.rejects(model.level(iris), /refused/);
   assert.equal(model.nestingMode, 'parentTag');
 });
+
+test('each top-level "Load more" also reads the next page of the parent index', async () => {
+  const { reader, calls } = recording(new FileStoreReader(fixtureStore));
+  const model = new ExperimentRuns(reader, { pageSize: 1, parentIndexPage: 2 });
+  await model.level(iris);
+  const indexCalls = () => calls.filter((c) => c.filter?.endsWith('IS NOT NULL'));
+  assert.equal(indexCalls().length, 1);
+  assert.equal(indexCalls()[0].maxResults, 2);
+  const other = expected.runs.find((r) => r.run_name === 'special-values')!;
+  assert.equal(model.hasChildren(iris, other.run_id), true, 'three children, two read: unknown runs may have children');
+  await model.loadMore(iris);
+  assert.equal(indexCalls().length, 2);
+  assert.ok(indexCalls()[1].pageToken, 'the next index page, by token');
+  assert.equal(model.hasChildren(iris, other.run_id), false, 'the index is complete now');
+  assert.equal(model.hasChildren(iris, parent.run_id), true);
+  await model.loadMore(iris, parent.run_id);
+  assert.equal(indexCalls().length, 2, 'children pages do not read the index');
+});

@@ -141,6 +141,17 @@ describe('bounded time', () => {
     assert.deepEqual(events[events.length - 1], { kind: 'settled', url: `${p.url}${API}/runs/search`, ok: false });
   });
 
+  test('connect to a server that never answers is cut at the operation deadline, even inside a longer request timeout', async () => {
+    const p = await peer({ [`${API}/experiments/search`]: hang });
+    const t0 = Date.now();
+    await assert.rejects(RestStore.connect(p.url, { timeoutMs: 20_000, operationTimeoutMs: 1000 }), (e: unknown) => {
+      assert.ok(isStoreError(e, 'DEADLINE_EXCEEDED'));
+      assert.equal(e.message, `${p.url}${API}/experiments/search: no complete answer yet; stopped at the operation's deadline (MLWB_OPERATION_TIMEOUT / mlflow.operationTimeoutSeconds)`);
+      return true;
+    });
+    assert.ok(Date.now() - t0 < 5000);
+  });
+
   test('a 500 loop gives up when the next backoff would pass the deadline, not after 4 minutes', async () => {
     const p = await peer({ [`${API}/runs/search`]: json({ error_code: 'INTERNAL_ERROR', message: 'boom' }, 500) });
     const s = store(p, { maxRetries: 7, backoffFactor: 1, backoffJitter: 0, operationTimeoutMs: 4000 });
@@ -277,6 +288,49 @@ describe('redirects', () => {
   });
 });
 
+async function mlwb(args: string[], url: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return execFileP(process.execPath, ['--import', 'tsx', join(repoRoot, 'extension/cli/index.ts'), ...args, '--store', url, '--json'], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_OPTIONS: '', MLFLOW_TRACKING_URI: '', ...env },
+  }).then(
+    () => ({ code: 0, stdout: 'exit 0', stderr: '' }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+}
+
+describe('mlwb against a hostile server', () => {
+  test('a hang ends at MLFLOW_HTTP_REQUEST_TIMEOUT, a redirect and a page loop are named; exit 1 each time', async () => {
+    const p = await peer({
+      [`${API}/experiments/search`]: hang,
+      [`${API}/registered-models/search`]: (_q, res) => {
+        res.writeHead(307, { Location: 'https://other.example/api' });
+        res.end();
+      },
+    });
+    const t0 = Date.now();
+    const hung = await mlwb(['experiments'], p.url, { MLFLOW_HTTP_REQUEST_TIMEOUT: '1', MLWB_OPERATION_TIMEOUT: '3' });
+    assert.equal(hung.code, 1);
+    assert.match(hung.stderr, new RegExp(`^mlwb: ${p.url}${API}/experiments/search: no complete answer within 1 s \\(MLFLOW_HTTP_REQUEST_TIMEOUT\\)`));
+    assert.ok(Date.now() - t0 < 30_000);
+    const q = await peer({
+      [`${API}/experiments/search`]: json({ experiments: [{ experiment_id: '0', name: 'Default' }], next_page_token: 'again' }),
+      [`${API}/registered-models/search`]: (_q, res) => {
+        res.writeHead(307, { Location: 'https://other.example/api' });
+        res.end();
+      },
+    });
+    const loop = await mlwb(['experiments'], q.url);
+    assert.equal(loop.code, 1);
+    assert.match(loop.stderr, new RegExp(`${q.url}${API}/experiments/search: page-token loop: the server sent page token "again" a second time`));
+    const moved = await mlwb(['models'], q.url);
+    assert.equal(moved.code, 1);
+    assert.match(moved.stderr, new RegExp(`${q.url}${API}/registered-models/search redirected \\(307\\) to https://other.example/api: set the tracking URI to the final address`));
+    const refused = await mlwb(['experiments'], q.url, { MLFLOW_HTTP_REQUEST_MAX_RETRIES: '50' });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /MLFLOW_HTTP_REQUEST_MAX_RETRIES=50 is not allowed/);
+  });
+});
+
 /** Bad shapes: [route path, answer, store call, what the message must say]. */
 type Call = (s: RestStore) => Promise<unknown>;
 const searchExp: Call = (s) => s.searchExperiments();
@@ -348,13 +402,7 @@ describe('response shapes', () => {
         ...(path === '/experiments/search' ? {} : { [`${API}/experiments/search`]: json({ experiments: [] }) }),
         [API + path]: json(body),
       });
-      const r = await execFileP(process.execPath, ['--import', 'tsx', join(repoRoot, 'extension/cli/index.ts'), ...args, '--store', p.url, '--json'], {
-        cwd: repoRoot,
-        env: { ...process.env, NODE_OPTIONS: '', MLFLOW_TRACKING_URI: '' },
-      }).then(
-        () => ({ code: 0, stdout: 'exit 0', stderr: '' }),
-        (e: { code: number; stdout: string; stderr: string }) => e,
-      );
+      const r = await mlwb(args, p.url);
       assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
       assert.equal(r.stdout, '');
       assert.ok(r.stderr.includes(`${p.url}${API}${path}`), r.stderr);

@@ -5,7 +5,9 @@ import { directSqliteAvailable, SqliteReader } from '../../../extension/core/sto
 import { describeReaderConformance } from '../../support/readerConformance';
 import { repoRoot } from '../../support/python';
 import type { Expected } from '../../support/fixture';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 
 /**
  * The direct SQLite reader against a store written by real mlflow (sqlite:///mlflow.db, MLflow's
@@ -26,4 +28,16 @@ describeReaderConformance('direct SQLite reader vs mlflow on a sqlite:///mlflow.
 test('a file that is not an MLflow database is named in the error', () => {
   assert.throws(() => new SqliteReader('sqlite:///x', join(dir, 'workspace', 'MLproject')), /MLproject is not an MLflow SQLite store/);
   assert.throws(() => new SqliteReader('sqlite:///x', '/no/such.db'), /SQLite database not found: \/no\/such.db/);
+});
+
+test('a FIFO or a device named as the database is refused before SQLite opens it (it would block the host)', { timeout: 60_000 }, () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'mlwb-sqlite-fifo-'));
+  try {
+    execFileSync('mkfifo', [join(tmp, 'mlflow.db')]);
+    assert.throws(() => new SqliteReader('sqlite:///x', join(tmp, 'mlflow.db')), /mlflow\.db is a FIFO \(named pipe\), not an SQLite database file/);
+    symlinkSync('/dev/zero', join(tmp, 'zero.db'));
+    assert.throws(() => new SqliteReader('sqlite:///x', join(tmp, 'zero.db')), /zero\.db is a character device/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

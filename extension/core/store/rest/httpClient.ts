@@ -29,6 +29,8 @@ interface RawResponse {
   bytes?: Buffer;
 }
 
+const OPERATION_DEADLINE = "the operation's deadline (MLWB_OPERATION_TIMEOUT / mlflow.operationTimeoutSeconds)";
+
 /** How much of an error answer is read: enough for MLflow's error JSON, never a flood. */
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -178,7 +180,12 @@ export class MlflowHttpClient {
    * operation may already have a sooner one), so a paged call is bounded as a whole.
    */
   operation<T>(fn: () => Promise<T>): Promise<T> {
-    return runStoreOperation({ timeoutMs: this.operationTimeoutMs }, fn);
+    return runStoreOperation({ timeoutMs: this.operationTimeoutMs, deadlineName: OPERATION_DEADLINE }, fn);
+  }
+
+  /** One request bounded by `ms` at most (and by the operation's deadline). */
+  within<T>(ms: number, deadlineName: string, fn: () => Promise<T>): Promise<T> {
+    return ms < this.operationTimeoutMs ? runStoreOperation({ timeoutMs: ms, deadlineName }, fn) : this.operation(fn);
   }
 
   /**
@@ -250,8 +257,8 @@ export class MlflowHttpClient {
       if (retried) emit({ kind: 'settled', url: where, ok });
     };
     const cancelled = () => new StoreError('CANCELLED', `${where}: cancelled`, where);
-    const pastDeadline = (why: string) =>
-      new StoreError('DEADLINE_EXCEEDED', `${where}: ${why}; stopped at the operation's deadline (MLWB_OPERATION_TIMEOUT / mlflow.operationTimeoutSeconds)`, where);
+    const deadlineName = (op?.deadline !== undefined && op.deadlineName) || OPERATION_DEADLINE;
+    const pastDeadline = (why: string) => new StoreError('DEADLINE_EXCEEDED', `${where}: ${why}; stopped at ${deadlineName}`, where);
     try {
       for (let failures = 1; ; failures++) {
         if (signal?.aborted) throw cancelled();
@@ -294,7 +301,7 @@ export class MlflowHttpClient {
         if (RETRY_STATUSES.has(res.status) && failures <= retries && !isFinalServerError(res)) {
           const last = res;
           const tooLate = () =>
-            this.errorOf(last, target.split('?')[0], ctx, `; gave up after ${failures} attempts in ${seconds(Date.now() - started)}: the next retry would pass the operation's deadline`);
+            this.errorOf(last, target.split('?')[0], ctx, `; gave up after ${failures} attempts in ${seconds(Date.now() - started)}: the next retry would pass ${deadlineName}`);
           await this.pause(failures, retries, res, `HTTP ${res.status}`, where, deadline, signal, emit, tooLate, cancelled);
           continue;
         }

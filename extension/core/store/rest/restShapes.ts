@@ -87,8 +87,6 @@ export const SHAPES = {
   run: obj({ 'run!': run }),
   updateRun: obj({ 'run_info!': runInfo }),
   metricHistory: obj({ metrics: list(metric), next_page_token: token }),
-  /** metrics/get-history-bulk-interval: MetricWithRunId, for callers that sample many runs at once. */
-  metricHistoryBulkInterval: obj({ metrics: list(obj({ 'key!': str, value: double, timestamp: int64, step: int64, run_id: str })) }),
   listArtifacts: obj({ root_uri: str, files: list(fileInfo), next_page_token: token }),
   searchRegisteredModels: obj({ registered_models: list(registeredModel), next_page_token: token }),
   registeredModel: obj({ 'registered_model!': registeredModel }),

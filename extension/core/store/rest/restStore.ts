@@ -92,7 +92,11 @@ export class RestStore implements TrackingStore, RegistryStore {
   static async connect(uri: string, opts: RestOptions = {}): Promise<RestStore> {
     const store = new RestStore(uri, opts);
     try {
-      await store.http.call('POST', `${API}/experiments/search`, { max_results: 1 }, SHAPES.searchExperiments, { maxRetries: 0, maxItems: 1 });
+      // A store opens on its own when a workspace opens: a server that never answers must not
+      // leave it "connecting" for the full request timeout.
+      await store.http.within(CONNECT_TIMEOUT_MS, `the ${CONNECT_TIMEOUT_MS / 1000} s allowed for a first contact`, () =>
+        store.http.call('POST', `${API}/experiments/search`, { max_results: 1 }, SHAPES.searchExperiments, { maxRetries: 0, maxItems: 1 }),
+      );
     } catch (e) {
       store.http.close();
       throw e;
@@ -568,6 +572,8 @@ function aliasCtx(name: string, alias: string): RequestContext {
   };
 }
 
+/** Time for the first contact in `connect`. */
+const CONNECT_TIMEOUT_MS = 30_000;
 /** Pages in a row that may come empty yet carry a next token before that counts as a loop. */
 const MAX_EMPTY_PAGES = 20;
 /** Longer artifact paths than any file system takes mean a server nesting folders forever. */
