@@ -9,6 +9,8 @@ import { registerRegistryActions } from './registryActions';
 import { RunPanels } from './runPanel';
 import { openRunsTable } from './runsTableCommand';
 import { RunsTables, type RunsTableSelection } from './runsTablePanel';
+import { ChartPanels, chartRunIds } from './chartsPanel';
+import { ComparePanels } from './comparePanel';
 import { createStoreStatusItem } from './statusBar';
 import { pickStore } from './storePicker';
 import { downloadRunArtifacts } from './artifactCommands';
@@ -37,7 +39,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
 
   const experiments = new ExperimentsTreeProvider(session, log);
   const models = new ModelsTreeProvider(session, log);
-  const experimentsView = vscode.window.createTreeView('mlflow.experiments', { treeDataProvider: experiments, showCollapseAll: true });
+  // Several runs at once (Ctrl/Cmd-click) for 'Open Metric Charts'.
+  const experimentsView = vscode.window.createTreeView('mlflow.experiments', { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true });
   const modelsView = vscode.window.createTreeView('mlflow.models', { treeDataProvider: models, showCollapseAll: true });
   experiments.onMessage = (m) => (experimentsView.message = m);
   models.onMessage = (m) => (modelsView.message = m);
@@ -62,6 +65,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   );
   const panels = new RunPanels(context, session, log, artifactFs.fs);
   context.subscriptions.push(panels);
+  const charts = new ChartPanels(context, session, log);
+  const compare = new ComparePanels(context, session, log);
+  context.subscriptions.push(charts, compare);
   const runsTables = new RunsTables(context, session, log);
   context.subscriptions.push(runsTables);
 
@@ -91,6 +97,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
       openRunsTable(session, runsTables, node?.type === 'experiment' ? node.experiment : undefined),
     ),
     vscode.commands.registerCommand('mlflow.runsTable.selection', (): RunsTableSelection | undefined => runsTables.selection()),
+    vscode.commands.registerCommand('mlflow.compareRuns', (node?: ExperimentsNode | string[], nodes?: ExperimentsNode[]) => {
+      const ids = chartRunIds(node, nodes, experimentsView.selection);
+      if (ids.length === 0) return void vscode.window.showInformationMessage('Select runs in the MLflow Experiments view (Ctrl/Cmd-click for several), then choose "Compare Runs".');
+      compare.show(ids);
+    }),
+    vscode.commands.registerCommand('mlflow.compareSelectedRuns', () => {
+      const ids = runsTables.selection()?.runIds ?? [];
+      if (ids.length === 0) return void vscode.window.showInformationMessage('Select runs in a runs table first (their checkboxes).');
+      compare.show(ids);
+    }),
+    vscode.commands.registerCommand('mlflow.openChartsForSelection', () => {
+      const ids = runsTables.selection()?.runIds ?? [];
+      if (ids.length === 0) return void vscode.window.showInformationMessage('Select runs in a runs table first (their checkboxes).');
+      charts.show(ids);
+    }),
+    vscode.commands.registerCommand('mlflow.openCharts', (node?: ExperimentsNode | string | string[], nodes?: ExperimentsNode[]) => {
+      const ids = chartRunIds(node, nodes, experimentsView.selection);
+      if (ids.length === 0) return void vscode.window.showInformationMessage('Select one or more runs in the MLflow Experiments view (Ctrl/Cmd-click for several), then choose "Open Metric Charts".');
+      charts.show(ids);
+    }),
     vscode.commands.registerCommand('mlflow.runEntryPoint', (target?: vscode.Uri | string, entryPoint?: string) => runEntryPoint(session, log, target, entryPoint)),
   );
 

@@ -1,7 +1,7 @@
 """Paging conformance with the real mlflow.
 
-`make URI`: writes the paging store with MlflowClient (two experiments; runs with tied start times,
-missing keys, NaN and infinite metrics, tied params, mixed-case tags, every status, deleted runs).
+`make URI [--datasets]`: writes the paging store with MlflowClient (two experiments; runs with tied start times,
+missing keys, NaN and infinite metrics, tied params, mixed-case tags, every status, deleted runs; with --datasets, dataset inputs on some runs).
 Prints {"experiment_ids": [...]}.
 
 `ask URI` (stdin: {"experiment_ids": [...], "cases": [{"filter", "order_by", "view", "sizes"}]}):
@@ -15,13 +15,13 @@ import random
 import sys
 
 import mlflow
-from mlflow.entities import Metric, Param, RunTag, ViewType
+from mlflow.entities import Dataset, DatasetInput, InputTag, Metric, Param, RunTag, ViewType
 from mlflow.tracking import MlflowClient
 
 T0 = 1_700_000_000_000
 
 
-def make(uri):
+def make(uri, datasets):
     client = MlflowClient(tracking_uri=uri)
     rng = random.Random(8)
     exp_a = client.create_experiment("paging-a")
@@ -66,6 +66,12 @@ def make(uri):
         status = statuses[i % 6]
         if status != "RUNNING":
             client.set_terminated(rid, status=status, end_time=start + 10_000 + (i % 5) * 100)
+        if datasets and i % 4 == 1:
+            ds = Dataset(
+                name=f"ds-{i % 3}", digest=f"d{i % 2}", source_type="local", source='{"uri": "x"}'
+            )
+            ctx = ["training", "Eval"][i % 2]
+            client.log_inputs(rid, [DatasetInput(ds, tags=[InputTag("mlflow.data.context", ctx)])])
         if i % 10 == 7:
             client.delete_run(rid)
     print(json.dumps({"experiment_ids": [exp_a, exp_b]}))
@@ -129,4 +135,4 @@ def ask(uri):
 
 if __name__ == "__main__":
     cmd, target = sys.argv[1], sys.argv[2]
-    make(target) if cmd == "make" else ask(target)
+    make(target, "--datasets" in sys.argv) if cmd == "make" else ask(target)

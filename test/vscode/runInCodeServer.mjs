@@ -18,6 +18,7 @@ import { checkCodeServer, installExtensions, startCodeServer, writeUserSettings 
 import { launchBrowser, openWorkbench } from './browser.mjs';
 import { experimentsViewFlows, plantHostilePackages, registryEditFlow, restrictedFlows, restrictedHostileFlow, runsTableFlow, userFlows } from './uiFlows.mjs';
 import { addManyRuns, mlflowPython, prepareWorkspace } from './workspace.mjs';
+import { chartFlows, liveChartFlow, prepareChartWorkspace } from './chartFlows.mjs';
 
 const SUITE_TIMEOUT_MS = 150_000;
 /** Runs in the paging flow's experiment (MLWB_MANY_RUNS overrides, e.g. for a quick local pass). */
@@ -131,6 +132,15 @@ async function main() {
   if (!process.env.MLWB_SKIP_RESTRICTED) await runPass({ tmp, name: 'restricted', trusted: false, extensionsDir, workspace, expected, browser, flows: restrictedFlows });
   // MLflow's default store: the same store cases and the views flow on a workspace holding mlflow.db.
   if (sqlite) await runPass({ tmp, name: 'sqlite', trusted: true, extensionsDir, workspace: sqlite.workspace, expected: sqlite.expected, browser, flows: [userFlows[0], registryEditFlow], mode: 'stores', store: 'sqlite' });
+  if (!process.env.MLWB_SKIP_CHARTS) {
+    // Metric charts (issue #9) on stores of their own: the file store, then SQLite for the live flow.
+    const charts = prepareChartWorkspace(join(tmp, 'charts-file'), 'file');
+    await runPass({ tmp, name: 'charts', trusted: true, extensionsDir, workspace: charts.workspace, expected: charts.expected, browser, flows: [...chartFlows, liveChartFlow], mode: 'none' });
+    if (!process.env.MLWB_SKIP_SQLITE) {
+      const chartsSqlite = prepareChartWorkspace(join(tmp, 'charts-sqlite'), 'sqlite');
+      await runPass({ tmp, name: 'charts-sqlite', trusted: true, extensionsDir, workspace: chartsSqlite.workspace, expected: chartsSqlite.expected, browser, flows: [liveChartFlow], mode: 'none', store: 'sqlite' });
+    }
+  }
   // Restricted Mode on mlflow.db next to a package `mlflow/` of the folder's own: nothing of it runs.
   if (hostile) {
     const marker = join(tmp, 'hostile-package-ran.txt');

@@ -27,9 +27,12 @@ function cmpPresent(a: string | number, b: string | number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+function rank(v: Value): number {
+  return v === null || v === undefined ? 2 : typeof v === 'number' && Number.isNaN(v) ? 1 : 0;
+}
+
 /** Runs: values first, then NaN, then missing — in both directions. */
 function cmpRunValue(a: Value, b: Value, ascending: boolean): number {
-  const rank = (v: Value) => (v === null || v === undefined ? 2 : typeof v === 'number' && Number.isNaN(v) ? 1 : 0);
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb) return ra - rb;

@@ -1,6 +1,7 @@
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readdirSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { MetricLineError } from '../format/metricFile';
+import { parseFlatYaml } from '../format/flatYaml';
 import { asNumber, asString, isRecord, parseMlflowYaml } from '../format/mlflowYaml';
 import type {
   ArtifactEntry,
@@ -35,6 +36,28 @@ import { planRunSearch, runComparator, runMatches, type RunSearchPlan } from '..
 const RESERVED_ROOT = new Set(['.trash', 'models']);
 /** Folder names inside an experiment that are never runs. */
 const RESERVED_IN_EXPERIMENT = new Set(['tags', 'datasets', 'traces', 'models']);
+/** StatCache tags: parsed run meta.yaml documents, and whole files as text (StatCache.text). */
+const META_TAG = 'yaml';
+const TEXT_TAG = 'utf8';
+/** Runs checked synchronously between two turns of the event loop when a search scans cached runs. */
+const SYNC_SLICE = 1000;
+const SLOW = Symbol('slow');
+
+function inView(info: RunInfo, viewType: ViewType): boolean {
+  return viewType === 'ALL' || (viewType === 'ACTIVE_ONLY') === (info.lifecycleStage === 'active');
+}
+
+type ParsedMeta = { meta?: unknown; error?: string };
+
+function parseMeta(buf: Buffer): ParsedMeta {
+  try {
+    const text = buf.toString('utf8');
+    return { meta: parseFlatYaml(text) ?? parseMlflowYaml(text) };
+  } catch (e) {
+    return { error: errText(e) };
+  }
+}
+
 const STATUS_BY_NUMBER: Record<number, RunStatus> = { 1: 'RUNNING', 2: 'SCHEDULED', 3: 'FINISHED', 4: 'FAILED', 5: 'KILLED' };
 const IO_CONCURRENCY = 64;
 
@@ -80,6 +103,8 @@ export class FileStoreReader {
   private readonly runLocation = new Map<string, string>();
   /** Parsed run files (meta.yaml, params, tags, latest metrics), reused while a file's stat is unchanged. */
   private readonly statCache = new StatCache();
+  /** RunInfo (frozen, shared) of each remembered meta.yaml parse, so a cached scan allocates little. */
+  private readonly infoByMeta = new WeakMap<ParsedMeta, RunInfo>();
 
   constructor(
     readonly root: string,
@@ -208,21 +233,15 @@ export class FileStoreReader {
     const entries = await listDirOrReport(exp.path, (p, e) => this.problem(p, `cannot list the runs of experiment ${exp.id}: ${errText(e)}`));
     return entries
       .filter((d) => d.isDirectory() && !RESERVED_IN_EXPERIMENT.has(d.name))
-      .map((d) => ({ id: d.name, path: join(exp.path, d.name) }));
+      .map((d) => ({ id: d.name, path: exp.path + sep + d.name }));
   }
 
   protected async readRunInfo(runPath: string, runId: string, experimentId: string): Promise<RunInfo | undefined> {
     const metaPath = join(runPath, 'meta.yaml');
-    let parsed: { meta?: unknown; error?: string };
+    let parsed: ParsedMeta;
     try {
       // The parsed document is shared through the cache and only read here.
-      parsed = await this.statCache.get(metaPath, 'yaml', (buf) => {
-        try {
-          return { meta: parseMlflowYaml(buf.toString('utf8')) };
-        } catch (e) {
-          return { error: errText(e) };
-        }
-      });
+      parsed = await this.statCache.get(metaPath, META_TAG, parseMeta);
     } catch (e) {
       if (isMissing(e)) {
         this.problem(runPath, 'run folder has no meta.yaml (half-written or not a run); skipped');
@@ -231,6 +250,12 @@ export class FileStoreReader {
       }
       return undefined;
     }
+    return this.runInfoFromMeta(parsed, runPath, runId, experimentId);
+  }
+
+  /** RunInfo from a parsed run meta.yaml, or undefined (reported) when it does not describe this run. */
+  protected runInfoFromMeta(parsed: ParsedMeta, runPath: string, runId: string, experimentId: string): RunInfo | undefined {
+    const metaPath = join(runPath, 'meta.yaml');
     if (parsed.error !== undefined) {
       this.problem(metaPath, `invalid YAML: ${parsed.error}`);
       return undefined;
@@ -367,23 +392,114 @@ export class FileStoreReader {
   protected async selectRuns(opts: Omit<SearchRunsOptions, 'maxResults'>, plan: RunSearchPlan): Promise<Selected[]> {
     const viewType = opts.viewType ?? 'ACTIVE_ONLY';
     const candidates = await this.runCandidates(opts.experimentIds);
-    const read = await mapLimit(candidates, IO_CONCURRENCY, async (c): Promise<Selected | undefined> => {
-      const info = await this.readRunInfo(c.path, c.id, c.experimentId);
-      if (!info || !(viewType === 'ALL' || (viewType === 'ACTIVE_ONLY') === (info.lifecycleStage === 'active'))) return undefined;
-      const data = await this.readRunKeys(c.path, plan);
-      if (plan.usesRunName && !info.runName && data.tags[TAG.runName]) info.runName = data.tags[TAG.runName];
-      const run = { info, data };
-      return runMatches(run, plan.clauses) ? { run, path: c.path } : undefined;
-    });
-    const selected = read.filter((x): x is Selected => !!x);
+    const selected: Selected[] = [];
+    const slow: RunCandidate[] = [];
+    // Runs whose files are all remembered and unchanged are checked with synchronous stats, in
+    // slices so the event loop keeps turning; the others take the async path, which reads and reports.
+    for (let i = 0; i < candidates.length; i += SYNC_SLICE) {
+      for (const c of candidates.slice(i, i + SYNC_SLICE)) {
+        const r = this.peekRun(c, plan, viewType);
+        if (r === SLOW) slow.push(c);
+        else if (r) selected.push(r);
+      }
+      if (i + SYNC_SLICE < candidates.length) await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const r of await mapLimit(slow, IO_CONCURRENCY, (c) => this.readSelection(c, plan, viewType))) if (r) selected.push(r);
     const cmp = runComparator(plan.order);
     return selected.sort((a, b) => cmp(a.run, b.run));
+  }
+
+  /** One run as far as the search needs it, if it matches; read through the cache. */
+  protected async readSelection(c: RunCandidate, plan: RunSearchPlan, viewType: ViewType): Promise<Selected | undefined> {
+    const info = await this.readRunInfo(c.path, c.id, c.experimentId);
+    if (!info || !inView(info, viewType)) return undefined;
+    const data = await this.readRunKeys(c.path, plan);
+    return this.matchSelection(info, data, c.path, plan);
+  }
+
+  /** readSelection from remembered files only; SLOW when any file is not remembered or has changed. */
+  protected peekRun(c: RunCandidate, plan: RunSearchPlan, viewType: ViewType): Selected | undefined | typeof SLOW {
+    const parsed = this.statCache.peekSync<ParsedMeta>(c.path + sep + 'meta.yaml', META_TAG);
+    if (!parsed) return SLOW;
+    let info = this.infoByMeta.get(parsed);
+    if (!info) {
+      // Invalid ones are not remembered, so they are reported on every search, as on the slow path.
+      const fresh = this.runInfoFromMeta(parsed, c.path, c.id, c.experimentId);
+      if (!fresh) return undefined;
+      info = Object.freeze(fresh);
+      this.infoByMeta.set(parsed, info);
+    }
+    if (!inView(info, viewType)) return undefined;
+    const data: Run['data'] = { params: {}, tags: {}, metrics: {} };
+    for (const key of plan.params) {
+      const v = isSafeKey(key) ? this.statCache.peekSync<string>(join(c.path, 'params', ...key.split('/')), TEXT_TAG) : undefined;
+      if (v === undefined) return SLOW;
+      data.params[key] = v;
+    }
+    for (const key of plan.tags) {
+      const v = isSafeKey(key) ? this.statCache.peekSync<string>(join(c.path, 'tags', ...key.split('/')), TEXT_TAG) : undefined;
+      if (v === undefined) return SLOW;
+      data.tags[key] = v;
+    }
+    for (const key of plan.metrics) {
+      const m = isSafeKey(key) ? this.statCache.peekSync<Metric | undefined>(join(c.path, 'metrics', ...key.split('/')), `latest:${key}`) : undefined;
+      if (m === undefined) return SLOW;
+      data.metrics[key] = { ...m };
+    }
+    return this.matchSelection(info, data, c.path, plan);
+  }
+
+  /**
+   * readRunData from remembered files only, with synchronous listings and stats (a page of cached
+   * runs then costs a few milliseconds, not thousands of thread-pool round trips); undefined as soon
+   * as one file is not remembered or has changed, and the caller reads asynchronously.
+   */
+  protected peekRunData(runPath: string): Run['data'] | undefined {
+    const params = this.peekTree<string>(runPath + sep + 'params', () => TEXT_TAG);
+    const tags = params && this.peekTree<string>(runPath + sep + 'tags', () => TEXT_TAG);
+    const latest = tags && this.peekTree<Metric>(runPath + sep + 'metrics', (key) => `latest:${key}`);
+    if (!params || !tags || !latest) return undefined;
+    const metrics: Record<string, Metric> = {};
+    for (const [k, m] of Object.entries(latest)) metrics[k] = { ...m };
+    return { params, tags, metrics };
+  }
+
+  /** A one-file-per-key folder (keys with `/` are nested folders) from the cache; a missing folder is empty. */
+  private peekTree<T>(dir: string, tagOf: (key: string) => string): Record<string, T> | undefined {
+    const out: Record<string, T> = {};
+    const walk = (abs: string, prefix: string): boolean => {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(abs, { withFileTypes: true });
+      } catch (e) {
+        return isAbsentFile(e);
+      }
+      for (const d of entries) {
+        const key = prefix ? `${prefix}/${d.name}` : d.name;
+        const path = abs + sep + d.name;
+        if (d.isDirectory()) {
+          if (!walk(path, key)) return false;
+          continue;
+        }
+        const v = this.statCache.peekSync<T>(path, tagOf(key));
+        if (v === undefined) return false;
+        out[key] = v;
+      }
+      return true;
+    };
+    return walk(dir, '') ? out : undefined;
+  }
+
+  private matchSelection(info: RunInfo, data: Run['data'], path: string, plan: RunSearchPlan): Selected | undefined {
+    if (plan.usesRunName && !info.runName && data.tags[TAG.runName]) info = { ...info, runName: data.tags[TAG.runName] };
+    const run = { info, data };
+    return runMatches(run, plan.clauses) ? { run, path } : undefined;
   }
 
   /** Whole runs for selected ones; a run folder removed since it was selected is skipped and reported. */
   protected async completeRuns(selected: readonly Selected[]): Promise<Run[]> {
     const runs = await mapLimit(selected, IO_CONCURRENCY, async ({ run, path }): Promise<Run | undefined> => {
-      const data = await this.readRunData(path);
+      const data = this.peekRunData(path) ?? (await this.readRunData(path));
       try {
         await statFast(join(path, 'meta.yaml'));
       } catch (e) {

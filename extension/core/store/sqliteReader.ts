@@ -3,9 +3,11 @@ import { fileKind } from './boundedRead';
 import type { Experiment, Metric, ModelVersion, RegisteredModel, Run, RunInfo, RunStatus, ViewType } from '../model/entities';
 import { StoreError, type ProblemSink } from './errors';
 import { listLocalArtifacts, localArtifactRoot, readLocalArtifact, streamLocalArtifact } from './localArtifacts';
-import { applyExperimentSearch, applyModelSearch, applyRunSearch, applyVersionSearch, sortModelVersions, sortRegisteredModels } from './searchLocal';
+import { applyExperimentSearch, applyModelSearch, applyVersionSearch, sortModelVersions, sortRegisteredModels } from './searchLocal';
 import type { RegistryReader, RunsPage, StoreCapabilities, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions, TrackingReader } from './trackingStore';
-import { pageOf } from './paging';
+import { checkMaxResults, decodePageToken, encodePageToken } from './paging';
+import { runSearchSql } from './sqliteRunSearch';
+import { planRunSearch } from '../filter';
 
 /**
  * Reads MLflow's SQLite store (the default since MLflow 3.7) straight from the database file with
@@ -74,6 +76,7 @@ export class SqliteReader implements TrackingReader, RegistryReader {
   });
   private readonly db: DatabaseLike;
   private readonly hasWorkspace: (table: string) => boolean;
+  private datasetTables: boolean | undefined;
 
   constructor(
     readonly uri: string,
@@ -192,23 +195,40 @@ export class SqliteReader implements TrackingReader, RegistryReader {
     return [...runs.values()];
   }
 
-  async searchRuns(opts: SearchRunsOptions): Promise<Run[]> {
-    const ids = opts.experimentIds.filter((x) => /^\d+$/.test(x)).map(Number);
-    if (ids.length !== opts.experimentIds.length) {
-      const bad = opts.experimentIds.find((x) => !/^\d+$/.test(x));
-      throw new StoreError('RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${bad} exists`, this.uri);
-    }
-    if (ids.length === 0) return [];
-    const view: ViewType = opts.viewType ?? 'ACTIVE_ONLY';
-    const stage = view === 'ALL' ? '' : view === 'ACTIVE_ONLY' ? " and lifecycle_stage = 'active'" : " and lifecycle_stage = 'deleted'";
-    const rows = this.query(`select * from runs where experiment_id in (${placeholders(ids.length)})${stage}`, ...ids);
-    return applyRunSearch(this.runsFromRows(rows), opts);
+  private hasDatasets(): boolean {
+    this.datasetTables ??= ['datasets', 'inputs', 'input_tags'].every((t) => this.query('select 1 from sqlite_master where type = ? and name = ?', 'table', t).length > 0);
+    return this.datasetTables;
   }
 
-  // FIXME(#8): filters and orders in JS over every run; SQL paging replaces this.
+  /** The matching runs in MLflow's order, filtered, ordered and cut in SQL (sqliteRunSearch.ts). */
+  private searchRows(opts: Omit<SearchRunsOptions, 'maxResults'>, limit?: number, offset?: number): Record<string, unknown>[] {
+    // Parsed first, so a bad filter or order_by fails before the database is asked anything.
+    const plan = planRunSearch(opts.filter, opts.orderBy);
+    const bad = opts.experimentIds.find((x) => !/^\d+$/.test(x));
+    if (bad !== undefined) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${bad} exists`, this.uri);
+    if (opts.experimentIds.length === 0) return [];
+    const view: ViewType = opts.viewType ?? 'ACTIVE_ONLY';
+    const stages = view === 'ALL' ? ['active', 'deleted'] : view === 'ACTIVE_ONLY' ? ['active'] : ['deleted'];
+    const q = runSearchSql(
+      { experimentIds: opts.experimentIds.map(Number), stages, clauses: plan.clauses, order: plan.order },
+      { hasDatasets: this.hasDatasets(), limit, offset },
+    );
+    return this.query(q.sql, ...q.params);
+  }
+
+  async searchRuns(opts: SearchRunsOptions): Promise<Run[]> {
+    const max = opts.maxResults;
+    return this.runsFromRows(this.searchRows(opts, max !== undefined && max >= 0 ? max : undefined));
+  }
+
   async searchRunsPage(opts: SearchRunsPageOptions): Promise<RunsPage> {
-    const { maxResults, pageToken, ...rest } = opts;
-    return pageOf(await this.searchRuns(rest), { maxResults, pageToken }, this.uri);
+    checkMaxResults(opts.maxResults, this.uri);
+    const offset = decodePageToken(opts.pageToken, this.uri);
+    // One row more than the page says whether another page follows, as MLflow's SQL store does.
+    const rows = this.searchRows(opts, opts.maxResults + 1, offset);
+    const more = rows.length > opts.maxResults;
+    const runs = this.runsFromRows(more ? rows.slice(0, opts.maxResults) : rows);
+    return more ? { runs, nextPageToken: encodePageToken(offset + opts.maxResults) } : { runs };
   }
 
   async getRun(runId: string): Promise<Run> {

@@ -92,8 +92,11 @@ describe('run colours', () => {
     assert.equal(runHue('abc'), runHue('abc'));
     const hues = new Set(['a', 'b', 'c', 'd', 'e', 'f'].map((x) => runHue(`run-${x}`)));
     assert.ok(hues.size >= 5);
-    assert.match(runColor('abc', 'light'), /^hsl\(\d+ 70% 42%\)$/);
-    assert.match(runColor('abc', 'dark', 0.3), /^hsl\(\d+ 70% 62% \/ 0.3\)$/);
+    assert.match(runColor('abc', 'light'), /^hsl\(\d+ 70% (30|42|54)%\)$/);
+    assert.match(runColor('abc', 'dark', 0.3), /^hsl\(\d+ 70% (50|62|74)% \/ 0.3\)$/);
+    const light = Number(/(\d+)%\)$/.exec(runColor('abc', 'light'))![1]);
+    const dark = Number(/(\d+)% \//.exec(runColor('abc', 'dark', 0.3))![1]);
+    assert.equal(dark - light, 20, 'the same step, lighter on dark themes');
   });
 });
 

@@ -18,6 +18,7 @@ import type {
 import { splitBatch } from './batchChunks';
 import { getMetricHistoryBulkInterval, type BulkPoint } from './historyBulk';
 import { checkMaxResults } from '../paging';
+import { planRunSearch } from '../../filter';
 import { MlflowHttpClient, type Params, type RequestContext } from './httpClient';
 import type { RestOptions } from './restOptions';
 import { SHAPES } from './restShapes';
@@ -234,6 +235,8 @@ export class RestStore implements TrackingStore, RegistryStore {
   // ---------------------------------------------------------------- runs
 
   async searchRuns(opts: SearchRunsOptions): Promise<Run[]> {
+    // Our parser first: a bad filter or order_by never reaches the server, and its error has a position.
+    planRunSearch(opts.filter, opts.orderBy);
     if (opts.experimentIds.length === 0) return [];
     return this.paged(
       '/runs/search',
@@ -262,6 +265,7 @@ export class RestStore implements TrackingStore, RegistryStore {
 
   async searchRunsPage(opts: SearchRunsPageOptions): Promise<RunsPage> {
     checkMaxResults(opts.maxResults, this.http.shown);
+    planRunSearch(opts.filter, opts.orderBy);
     if (opts.experimentIds.length === 0) return { runs: [] };
     const r = await this.call<{ runs?: RunJson[]; next_page_token?: string }>(
       'POST',

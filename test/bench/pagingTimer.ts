@@ -1,0 +1,51 @@
+/**
+ * One process of runPaging.bench.ts: opens a store reader (file store, or the direct SQLite reader
+ * under Node 24), times the first call of one search (cold: new process, empty caches; the OS file
+ * cache is whatever the machine has) and then `reps` warm calls. Prints one JSON line with the ids
+ * the first call returned, so the bench checks the answer before it reports a time.
+ */
+import { FileStoreReader } from '../../extension/core/store/fileStore';
+import type { TrackingReader } from '../../extension/core/store/trackingStore';
+import { timeReps } from './benchTiming';
+
+export interface TimerInput {
+  kind: 'file' | 'sqlite';
+  /** mlruns folder, or the database file. */
+  path: string;
+  uri: string;
+  experimentId: string;
+  /** 'page': searchRunsPage of `maxResults`; 'all': searchRuns (every run). */
+  what: 'page' | 'all';
+  maxResults: number;
+  filter?: string;
+  orderBy?: string[];
+  reps: number;
+}
+
+async function open(input: TimerInput): Promise<TrackingReader> {
+  if (input.kind === 'file') return new FileStoreReader(input.path, { onProblem: (p) => process.stderr.write(`problem: ${p.location}: ${p.message}\n`) });
+  const { SqliteReader } = await import('../../extension/core/store/sqliteReader');
+  return new SqliteReader(input.uri, input.path);
+}
+
+async function main(): Promise<void> {
+  const input = JSON.parse(process.argv[2]) as TimerInput;
+  const t0 = performance.now();
+  const store = await open(input);
+  const openMs = performance.now() - t0;
+  let ids: string[] = [];
+  const search = { experimentIds: [input.experimentId], filter: input.filter, orderBy: input.orderBy };
+  const call = async () => {
+    const runs = input.what === 'page' ? (await store.searchRunsPage({ ...search, maxResults: input.maxResults })).runs : await store.searchRuns(search);
+    if (ids.length === 0) ids = runs.map((r) => r.info.runId);
+    return runs.length;
+  };
+  const timed = await timeReps(call, input.reps);
+  await store.close?.();
+  process.stdout.write(JSON.stringify({ openMs, timed, ids: input.what === 'page' ? ids : ids.slice(0, 100) }) + '\n');
+}
+
+main().catch((e) => {
+  process.stderr.write(`pagingTimer: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
