@@ -378,6 +378,16 @@ export const runsTableFlow = {
     await shot(`11-runs-table-${second}`);
     await toggleTheme(page, frame);
 
+    // a window reload: the serializer reopens the table with its sort and selection
+    // Wait for the new document, not the old workbench that is still on screen for a moment.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await page.locator('.tab', { hasText: `Runs: ${exp.name}` }).first().waitFor({ timeout: 30_000 });
+    const again = await waitForFrame(page, (body) => body.includes('3 selected') && runs.every((r) => body.includes(r.run_name)), 60_000);
+    assert.ok(again, 'after a reload the runs table is back with its three selected runs');
+    await again.locator('.header .cell.head[aria-sort="ascending"]', { hasText: metric }).waitFor({ timeout: 10_000 });
   },
 };
 
