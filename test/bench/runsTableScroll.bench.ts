@@ -187,7 +187,7 @@ export default async function runsTableScroll(): Promise<unknown> {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.addInitScript('window.__name = (f) => f;');
       await page.setContent(`<html><body style="margin:0"><div class="grid" style="height:100vh;overflow:auto"><div class="body" style="height:${(all.length + 3) * 26}px"></div></div>
-<script>window.__longtasks=[];new PerformanceObserver((l)=>{for(const e of l.getEntries())window.__longtasks.push({start:e.startTime,duration:e.duration});}).observe({type:'longtask',buffered:true});</script></body></html>`);
+<script>window.__name=(f)=>f;window.__longtasks=[];new PerformanceObserver((l)=>{for(const e of l.getEntries())window.__longtasks.push({start:e.startTime,duration:e.duration});}).observe({type:'longtask',buffered:true});</script></body></html>`);
       const scroll = await scrollInPage(page, all.length, stepPx);
       result.controlEmptyPage = { ...scroll, stepPx, note: 'no table, no script: long tasks here measure CPU contention on this machine' };
       log(`control: ${JSON.stringify(result.controlEmptyPage)}`);
