@@ -6,7 +6,7 @@ import { startLanguageClient } from './languageClient';
 import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
 import { MlflowTaskProvider, runEntryPoint } from './projectRunner';
 import { registerRegistryActions } from './registryActions';
-import { RUN_DETAILS_VIEW_TYPE, RunPanels } from './runPanel';
+import { RunPanels } from './runPanel';
 import { openRunsTable } from './runsTableCommand';
 import { RunsTables, type RunsTableSelection } from './runsTablePanel';
 import { ChartPanels, chartRunIds } from './chartsPanel';
@@ -14,6 +14,8 @@ import { ComparePanels } from './comparePanel';
 import { createStoreStatusItem } from './statusBar';
 import { pickStore } from './storePicker';
 import { downloadRunArtifacts } from './artifactCommands';
+import { ArtifactFileSystem, artifactUri } from './artifactFileSystem';
+import { applyArtifactLanguage } from './artifactOpener';
 import { registerRunsQueryCommands } from './runsQueryCommands';
 import { StoreSession } from './storeSession';
 
@@ -23,6 +25,8 @@ export interface MlflowWorkbenchApi {
   experimentsTree: vscode.TreeDataProvider<ExperimentsNode>;
   modelsTree: vscode.TreeDataProvider<ModelsNode>;
   whenReady(): Promise<void>;
+  /** The read-only `mlflow-artifact:` URI of a run's artifact in the open store; undefined with no store open. */
+  artifactUri(runId: string, path: string): vscode.Uri | undefined;
   /** Open runs tables and their selection (what the charts and comparison panels open from). */
   runsTables: Pick<RunsTables, 'show' | 'selection' | 'onDidChangeSelection'>;
 }
@@ -54,11 +58,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   };
   context.subscriptions.push(registerRunsQueryCommands(experiments, experimentsView));
 
-  const panels = new RunPanels(context, session, log);
+  const artifactFs = ArtifactFileSystem.register(session);
+  context.subscriptions.push(
+    artifactFs.disposable,
+    vscode.workspace.onDidOpenTextDocument((doc) => void applyArtifactLanguage(doc)),
+  );
+  const panels = new RunPanels(context, session, log, artifactFs.fs);
+  context.subscriptions.push(panels);
   const charts = new ChartPanels(context, session, log);
   const compare = new ComparePanels(context, session, log);
   context.subscriptions.push(charts, compare);
-  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(RUN_DETAILS_VIEW_TYPE, panels));
   const runsTables = new RunsTables(context, session, log);
   context.subscriptions.push(runsTables);
 
@@ -81,8 +90,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     }),
     vscode.commands.registerCommand('mlflow.openRun', (node?: ExperimentsNode | string) => {
       if (typeof node === 'string') panels.show(node);
-      else if (node?.type === 'run') panels.show(node.run.info.runId, node.run.info.runName);
+      else if (node?.type === 'run') panels.click(node.run.info.runId, node.run.info.runName);
     }),
+    vscode.commands.registerCommand('mlflow.keepRunOpen', () => panels.pinActive()),
     vscode.commands.registerCommand('mlflow.openRunsTable', (node?: ExperimentsNode) =>
       openRunsTable(session, runsTables, node?.type === 'experiment' ? node.experiment : undefined),
     ),
@@ -135,6 +145,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     experimentsTree: experiments,
     modelsTree: models,
     whenReady: () => session.whenReady(),
+    artifactUri: (runId, path) => (session.state.kind === 'connected' ? artifactUri({ store: session.state.store.uri, runId, path }) : undefined),
     runsTables,
   };
 }

@@ -1,178 +1,148 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { formatDuration, formatMetricValue, formatTimestamp, runLabel } from '../core/model/display';
-import type { Run } from '../core/model/entities';
-import { TAG } from '../core/model/entities';
+import { StoreError } from '../core/store/errors';
 import { errText } from '../core/store/fileStore';
-import type { HostToRunDetails, RunDetailsData, RunDetailsState, RunDetailsToHost } from '../../webviews/protocol';
+import type { ReadableStore } from '../core/store/openStore';
+import { redactUri } from '../core/store/trackingUri';
+import { RUN_DETAILS_VIEW_TYPE, type RunDetailsContract, type RunDetailsState } from '../../webviews/runDetails/contract';
+import type { ArtifactFileSystem } from './artifactFileSystem';
+import { openArtifact } from './artifactOpener';
+import { DoubleClick, PreviewPanels } from './previewPanels';
+import { loadRunDetails, runDetailsRequests } from './runDetailsRequests';
 import { withStoreCall } from './storeCall';
 import type { StoreSession } from './storeSession';
+import { PanelHost, PanelKind } from './webview/panelHost';
+
+export { RUN_DETAILS_VIEW_TYPE };
 
 /**
- * Run details in a webview panel, one panel per run. The page gets a strict CSP: nothing remote,
- * scripts only with a per-load nonce, resources only from dist/webviews.
+ * Run details panels on the webview platform (docs/webviews.md), behaving like VS Code's preview
+ * editors (previewPanels.ts): a click shows the run in the one preview panel, a double-click or
+ * "Keep Open" pins it. The host sends raw values (extension/host/mappers/runDetails.ts) and
+ * answers the page's artifact-folder and child-run requests (runDetailsRequests.ts).
  */
-
-export const RUN_DETAILS_VIEW_TYPE = 'mlflow.runDetails';
-
-export class RunPanels implements vscode.WebviewPanelSerializer<RunDetailsState> {
-  private readonly panels = new Map<string, vscode.WebviewPanel>();
+export class RunPanels implements vscode.Disposable {
+  private readonly kind: PanelKind<RunDetailsState>;
+  private readonly slots = new PreviewPanels<PanelHost<RunDetailsContract>>();
+  private readonly doubleClick = new DoubleClick();
+  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly session: StoreSession,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+    private readonly artifacts: ArtifactFileSystem,
+  ) {
+    this.kind = new PanelKind<RunDetailsState>({ viewType: RUN_DETAILS_VIEW_TYPE, bundle: 'runDetails', loadingText: 'Loading run…' }, (panel, state) => {
+      if (typeof state?.runId !== 'string' || !state.runId) return false;
+      this.attach(panel, state.runId, state.pinned ?? true);
+      return true;
+    });
+    this.disposables.push(this.kind.register());
+  }
 
-  show(runId: string, title = runId): void {
-    const existing = this.panels.get(runId);
-    if (existing) {
-      existing.reveal();
+  /** A click on a run: the preview panel shows it. The same run clicked twice in a row (a double-click) pins it. */
+  click(runId: string, title?: string): void {
+    this.show(runId, { pin: this.doubleClick.hit(runId), title });
+  }
+
+  show(runId: string, opts: { pin?: boolean; title?: string } = {}): void {
+    const place = this.slots.place(runId, opts.pin);
+    if (place.kind === 'create') {
+      const panel = this.kind.create(this.context.extensionUri, panelTitle(opts.title, runId));
+      this.attach(panel, runId, place.pinned);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(RUN_DETAILS_VIEW_TYPE, `Run ${title}`, vscode.ViewColumn.Active, this.options());
-    this.attach(panel, runId);
-  }
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: RunDetailsState | undefined): Promise<void> {
-    if (!state?.runId) {
-      panel.dispose();
-      return;
+    if (place.kind === 'retarget') {
+      place.panel.panel.title = panelTitle(opts.title, runId);
+      place.panel.push('loading', { runId });
+      void this.load(place.panel);
+    } else if (opts.pin) {
+      void this.load(place.panel);
     }
-    panel.webview.options = this.options();
-    this.attach(panel, state.runId);
+    place.panel.panel.reveal();
   }
 
-  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webviews')],
-    };
+  /** "Keep Open" on the active run details panel. */
+  pinActive(): void {
+    const host = this.active();
+    if (!host) return;
+    this.slots.pin(host);
+    void this.load(host);
   }
 
-  private attach(panel: vscode.WebviewPanel, runId: string): void {
-    this.panels.set(runId, panel);
-    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'resources', 'mlflow.svg');
-    panel.webview.html = this.html(panel.webview);
-    const post = (m: HostToRunDetails) => void panel.webview.postMessage(m);
-    const load = async () => {
-      try {
-        const data = await withStoreCall({ title: `loading run ${runId}` }, () => this.load(runId));
-        panel.title = `Run ${data.runName || runId.slice(0, 8)}`;
-        post({ type: 'runDetails', data });
-      } catch (e) {
-        this.log.error(`Run ${runId}: ${errText(e)}`);
-        post({ type: 'error', message: `Cannot load run ${runId}: ${errText(e)}` });
-      }
-    };
-    const sub = panel.webview.onDidReceiveMessage(async (m: RunDetailsToHost) => {
-      switch (m.type) {
-        case 'ready':
-        case 'refresh':
-          return load();
-        case 'copy':
-          await vscode.env.clipboard.writeText(m.text);
-          return vscode.window.setStatusBarMessage('Copied run ID', 2000);
-        case 'openArtifact':
-          return this.openArtifact(runId, m.path);
-      }
+  private hosts = new Set<PanelHost<RunDetailsContract>>();
+
+  private active(): PanelHost<RunDetailsContract> | undefined {
+    for (const h of this.hosts) if (h.panel.active) return h;
+    return undefined;
+  }
+
+  private attach(panel: vscode.WebviewPanel, runId: string, pinned: boolean): void {
+    const host: PanelHost<RunDetailsContract> = new PanelHost<RunDetailsContract>(
+      panel,
+      this.kind.spec,
+      this.context.extensionUri,
+      runDetailsRequests(
+        () => this.store(),
+        (id, path) => this.artifacts.reader.list({ store: this.store().uri, runId: id, path }),
+      ),
+      {
+        openArtifact: ({ runId: id, path, keep }) => void openArtifact(this.session, this.artifacts, this.log, String(id), String(path), { preview: !keep }),
+        openRun: ({ runId: id }) => {
+          if (typeof id === 'string' && id) this.show(id);
+        },
+        pin: () => {
+          this.slots.pin(host);
+          void this.load(host);
+        },
+        copy: ({ text }) => {
+          void vscode.env.clipboard.writeText(String(text));
+          vscode.window.setStatusBarMessage('Copied run ID', 2000);
+        },
+        refresh: () => {
+          this.artifacts.reader.clear();
+          void this.load(host);
+        },
+      },
+      this.log,
+    );
+    this.slots.add(host, runId, pinned);
+    this.hosts.add(host);
+    host.onDidBecomeReady(() => void this.load(host));
+    host.onDidDispose(() => {
+      this.slots.remove(host);
+      this.hosts.delete(host);
     });
-    panel.onDidDispose(() => {
-      sub.dispose();
-      this.panels.delete(runId);
-    });
   }
 
-  private async load(runId: string): Promise<RunDetailsData> {
-    const state = this.session.state;
-    if (state.kind !== 'connected') throw new Error('no tracking store is open');
-    const store = state.store;
-    const run: Run = await store.getRun(runId);
-    const exp = await store.getExperiment(run.info.experimentId).catch(() => undefined);
-    let artifacts: RunDetailsData['artifacts'] = [];
-    let artifactsError: string | undefined;
+  /** Reads the run the panel shows now and pushes it; a click that moved the panel on meanwhile wins. */
+  private async load(host: PanelHost<RunDetailsContract>): Promise<void> {
+    const runId = this.slots.runOf(host);
+    if (!runId) return;
     try {
-      artifacts = (await store.listArtifacts(runId)).map((a) => ({ path: a.path, isDir: a.isDir, size: a.fileSize !== undefined ? formatBytes(a.fileSize) : '' }));
+      const run = await withStoreCall({ title: `loading run ${runId}` }, () => loadRunDetails(this.store(), runId));
+      if (this.slots.runOf(host) !== runId) return;
+      host.panel.title = panelTitle(run.runName, runId);
+      host.push('run', { run, pinned: this.slots.isPinned(host) });
     } catch (e) {
-      artifactsError = errText(e);
-    }
-    const sorted = <T>(o: Record<string, T>) => Object.keys(o).sort().map((k) => [k, o[k]] as [string, T]);
-    const end = run.info.endTime;
-    return {
-      runId,
-      runName: runLabel(run),
-      experimentId: run.info.experimentId,
-      experimentName: exp?.name ?? '',
-      status: run.info.status,
-      lifecycleStage: run.info.lifecycleStage,
-      userId: run.info.userId,
-      startTime: formatTimestamp(run.info.startTime),
-      endTime: formatTimestamp(end),
-      duration: run.info.startTime !== null && end !== null ? formatDuration(end - run.info.startTime) : '',
-      artifactUri: run.info.artifactUri,
-      note: run.data.tags[TAG.note] ?? '',
-      parentRunId: run.data.tags[TAG.parentRunId] ?? '',
-      params: sorted(run.data.params),
-      metrics: sorted(run.data.metrics).map(([k, m]) => [k, formatMetricValue(m.value), m.step, formatTimestamp(m.timestamp)]),
-      tags: sorted(run.data.tags).filter(([k]) => k !== TAG.note),
-      artifacts,
-      artifactsError,
-    };
-  }
-
-  private async openArtifact(runId: string, path: string): Promise<void> {
-    const state = this.session.state;
-    if (state.kind !== 'connected') return;
-    try {
-      const bytes = await withStoreCall({ title: `reading ${path}` }, () => state.store.readArtifact(runId, path));
-      const isText = !bytes.subarray(0, 8000).includes(0);
-      if (!isText) {
-        void vscode.window.showInformationMessage(`${path} is a binary file (${formatBytes(bytes.length)}).`);
-        return;
-      }
-      const doc = await vscode.workspace.openTextDocument({ content: Buffer.from(bytes).toString('utf8'), language: languageOf(path) });
-      await vscode.window.showTextDocument(doc, { preview: true });
-    } catch (e) {
-      void vscode.window.showErrorMessage(`Cannot open artifact ${path}: ${errText(e)}`);
+      if (this.slots.runOf(host) !== runId) return;
+      this.log.error(`Run ${runId}: ${errText(e)}`);
+      host.push('error', { runId, message: `Cannot load run ${runId}: ${errText(e)}` });
     }
   }
 
-  private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webviews', name));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource} data:`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('codicon.css')}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${asset('runDetails.css')}">
-<title>MLflow run</title>
-</head>
-<body>
-<main id="app" aria-live="polite"><p class="empty">Loading run…</p></main>
-<script nonce="${nonce}" src="${asset('runDetails.js')}"></script>
-</body>
-</html>`;
+  private store(): ReadableStore {
+    const s = this.session.state;
+    if (s.kind === 'connected') return s.store;
+    throw new StoreError('UNREACHABLE', s.kind === 'error' ? `Cannot open ${redactUri(s.uri)}: ${s.message}` : s.kind === 'connecting' ? 'The tracking store is still opening; try again in a moment' : 'No tracking store is open');
+  }
+
+  dispose(): void {
+    for (const h of [...this.hosts]) h.dispose();
+    for (const d of this.disposables) d.dispose();
   }
 }
 
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
-function languageOf(path: string): string {
-  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-  return ({ json: 'json', yaml: 'yaml', yml: 'yaml', py: 'python', md: 'markdown', txt: 'plaintext', csv: 'plaintext' } as Record<string, string>)[ext] ?? (path.endsWith('MLmodel') ? 'mlmodel' : 'plaintext');
+function panelTitle(name: string | undefined, runId: string): string {
+  return `Run ${name || runId.slice(0, 8)}`;
 }

@@ -40,7 +40,7 @@ export interface Expected {
   parent_run_id: string;
   /** Only in the real-VS-Code workspace: the experiment make_many_runs.py adds (runs run-0000 …). */
   many_runs?: { experiment_id: string; name: string; count: number };
-  artifacts: Record<'root' | 'config', { path: string; is_dir: boolean; file_size: number | null }[]>;
+  artifacts: Record<'root' | 'config' | 'plots', { path: string; is_dir: boolean; file_size: number | null }[]>;
   registered_models: {
     name: string;
     description: string | null;

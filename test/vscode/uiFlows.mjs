@@ -225,6 +225,81 @@ userFlows.push(
       await shot('06-run-details-webview');
     },
   },
+  {
+    name: 'run details: one preview tab, parent link by name, a text artifact opens read-only and closes without a save prompt',
+    fn: async (page, { expected, shot }) => {
+      await openMlflowContainer(page);
+      const exps = pane(page, 'Experiments');
+      const parent = expected.runs.find((r) => r.run_id === expected.parent_run_id);
+      const child = expected.runs.find((r) => r.tags['mlflow.parentRunId'] === parent.run_id && r.lifecycle_stage === 'active');
+      const expName = expected.experiments.find((x) => x.experiment_id === parent.experiment_id).name;
+      await expand(row(exps, expName));
+      await row(exps, parent.run_name).locator('.label-name').click();
+      const runTabs = page.locator('.tabs-container .tab', { hasText: /^Run / });
+      await page.locator('.tab', { hasText: `Run ${parent.run_name}` }).first().waitFor({ timeout: 15_000 });
+      await expand(row(exps, parent.run_name));
+      await row(exps, child.run_name).locator('.label-name').click();
+      await page.locator('.tab', { hasText: `Run ${child.run_name}` }).first().waitFor({ timeout: 15_000 });
+      assert.equal(await runTabs.count(), 1, `a click opened another tab: ${await runTabs.allTextContents()}`);
+
+      // The child's "Parent run" is a link named after the parent; it opens the parent in the same preview tab.
+      const frame = await waitForFrame(page, (body) => body.includes(child.run_id) && body.includes('Parent run') && body.includes(parent.run_name), 20_000);
+      assert.ok(frame, `the child's details do not name the parent ${parent.run_name}`);
+      await frame.locator('a', { hasText: parent.run_name }).first().click();
+      await page.locator('.tab', { hasText: `Run ${parent.run_name}` }).first().waitFor({ timeout: 15_000 });
+      assert.equal(await runTabs.count(), 1, `the parent link opened another tab: ${await runTabs.allTextContents()}`);
+
+      const details = await waitForFrame(page, (body) => body.includes(parent.run_id) && body.includes('Keep Open'), 20_000);
+      assert.ok(details, 'the preview panel shows no Keep Open');
+      await details.locator('vscode-tab-header', { hasText: /^\s*Artifacts/ }).first().click();
+      await details.locator('.artifact-row', { hasText: 'labels.json' }).first().click();
+      await page.locator('.tab', { hasText: 'labels.json' }).first().waitFor({ timeout: 15_000 });
+      await waitForLines(page, (ls) => ls.some((l) => l.includes('setosa')), 15_000);
+      await shot('09-artifact-read-only');
+      const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+      await editor.click();
+      await page.keyboard.type('x');
+      const lines = await editorLines(page);
+      assert.ok(!lines.some((l) => l.includes('x{') || l.startsWith('x')), `typing changed a read-only artifact: ${lines.join(' / ')}`);
+      assert.equal(await page.locator('.tab.dirty').count(), 0, 'an artifact editor is dirty');
+      await runCommand(page, 'View: Close Editor');
+      await page.locator('.tab', { hasText: 'labels.json' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'closing the artifact asked something');
+
+      // A folder expands in place; a text file inside it opens with its language; an image previews.
+      const frame2 = await waitForFrame(page, (body) => body.includes(parent.run_id) && body.includes('plots'), 20_000);
+      assert.ok(frame2, 'the details page lost its artifacts');
+      await frame2.locator('.artifact-row.folder', { hasText: 'config' }).first().click();
+      await frame2.locator('.artifact-row[data-path="config/search.yaml"]').waitFor({ timeout: 15_000 });
+      await frame2.locator('.artifact-row.folder', { hasText: 'plots' }).first().click();
+      await frame2.locator('.artifact-row[data-path="plots/loss.png"]').waitFor({ timeout: 15_000 });
+      await shot('10-artifact-folders-expanded');
+      await frame2.locator('.artifact-row[data-path="config/search.yaml"]').click();
+      await page.locator('.tab', { hasText: 'search.yaml' }).first().waitFor({ timeout: 15_000 });
+      await waitForLines(page, (ls) => ls.some((l) => l.includes('grid: [0.1, 0.05, 0.01]')), 15_000);
+      const yamlTokens = await page.locator('.editor-group-container.active .monaco-editor .view-line span span').evaluateAll((els) => new Set(els.map((e) => e.className)).size);
+      assert.ok(yamlTokens > 1, 'search.yaml is not highlighted as YAML');
+      await runCommand(page, 'View: Close Editor');
+      await page.locator('.tab', { hasText: 'search.yaml' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'closing search.yaml asked something');
+
+      const frame3 = await waitForFrame(page, (body) => body.includes(parent.run_id) && body.includes('loss.png'), 20_000);
+      await frame3.locator('.artifact-row[data-path="plots/loss.png"]').click();
+      await page.locator('.tab', { hasText: 'loss.png' }).first().waitFor({ timeout: 15_000 });
+      const end = Date.now() + 20_000;
+      let shown = false;
+      while (!shown && Date.now() < end) {
+        for (const f of page.frames()) {
+          shown ||= await f.evaluate(() => [...document.images].some((i) => i.complete && i.naturalWidth === 48 && i.naturalHeight === 24)).catch(() => false);
+        }
+        if (!shown) await page.waitForTimeout(250);
+      }
+      assert.ok(shown, 'the image preview shows no 48×24 loss.png');
+      await shot('11-artifact-image-preview');
+      await runCommand(page, 'View: Close Editor');
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'closing the image asked something');
+    },
+  },
 );
 
 /** Light ↔ dark through the command palette, as a person would; returns the webview body's new theme class. */

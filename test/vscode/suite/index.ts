@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { artifactCases } from './artifactCases';
 import { runCases, writeResults, type TestCase } from './harness';
 import { languageCases } from './languageCases';
 import { restrictedCases, storeCases } from './storeCases';
@@ -22,7 +23,7 @@ export async function run(): Promise<void> {
   try {
     const mode = process.env.MLWB_TEST_MODE;
     // 'none': a pass that only runs UI flows on a workspace of its own (the chart passes).
-    cases = mode === 'none' ? [] : mode === 'restricted' ? restrictedCases() : mode === 'stores' ? storeCases() : [...storeCases(), ...languageCases()];
+    cases = mode === 'none' ? [] : mode === 'restricted' ? restrictedCases() : mode === 'stores' ? [...storeCases(), ...artifactCases()] : [...storeCases(), ...artifactCases(), ...languageCases()];
   } catch (e) {
     cases = [{ name: 'suite setup', fn: () => Promise.reject(e) }];
   }
