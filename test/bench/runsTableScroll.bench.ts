@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { FileStoreReader } from '../../extension/core/store/fileStore';
-import { pageOf } from '../../extension/core/store/paging';
 import type { TrackingReader } from '../../extension/core/store/trackingStore';
 import { runsTableRequests } from '../../extension/host/runsTableRequests';
 import type { WebviewToHost } from '../../webviews/platform/envelope';
@@ -19,10 +18,8 @@ import { ensureBenchStores } from './benchStores';
  *
  * The page is the shipped bundle (webviews/runsTable, built with esbuild as scripts/build.mjs does)
  * in Debian's Chromium. Its requests are answered by the host's own handlers
- * (extension/host/runsTableRequests.ts) over the 10,000-run bench experiment that real mlflow's
- * layout holds (.cache/bench). The runs are read from the file store once, then paged with the
- * file store's own offset paging (`pageOf`), so the bench times the page rather than a cold store
- * listing per page (the store benches time those).
+ * (extension/host/runsTableRequests.ts) on the file store of the 10,000-run bench experiment
+ * (.cache/bench, the layout real mlflow writes) through `searchRunsPage`, page after page.
  *
  * Two ways to the bottom: a steady wheel-like scroll (a fixed step per animation frame, waiting at
  * the end of the loaded rows for the next page, as a user must), and scrollbar jumps (the thumb
@@ -131,7 +128,7 @@ async function scrollInPage(page: Page, targetRow: number, stepPx: number): Prom
       grid.scrollTop = 0;
       await new Promise((r) => requestAnimationFrame(r));
       while (grid.scrollTop + grid.clientHeight < target + rowH) {
-        const max = body.offsetHeight + 60 - grid.clientHeight;
+        const max = grid.scrollHeight - grid.clientHeight;
         if (grid.scrollTop >= max - 1) {
           // at the end of what is loaded: the next page is on its way
           waits++;
@@ -149,6 +146,7 @@ async function scrollInPage(page: Page, targetRow: number, stepPx: number): Prom
       }
       await new Promise((r) => setTimeout(r, 100));
       const rows = [...document.querySelectorAll<HTMLElement>('.row:not([hidden])')].map((r) => Number(r.dataset.index));
+      if (rows.length === 0) rows.push(Math.floor((grid.scrollTop + grid.clientHeight) / rowH) - 1); // the control page has no rows
       frameTimes.sort((a, b) => a - b);
       const q = (p: number) => Math.round((frameTimes[Math.min(frameTimes.length - 1, Math.floor(p * frameTimes.length))] ?? 0) * 10) / 10;
       const tasks = w.__longtasks.filter((t) => t.start >= t0);
@@ -169,25 +167,32 @@ export default async function runsTableScroll(): Promise<unknown> {
   const runs = Number(process.env.MLWB_BENCH_RUNS || 10_000);
   const stepPx = Number(process.env.MLWB_TABLE_STEP_PX || 130);
   const bench = await ensureBenchStores({ runs, steps: 100 });
-  const reader = new FileStoreReader(bench.file.root);
+  const store = new FileStoreReader(bench.file.root);
+  // Warm the store's caches once (as a table open for a while has them); its cold first page is the store benches' subject.
   let t = performance.now();
-  const all = await reader.searchRuns({ experimentIds: [bench.file.experimentId] });
-  const listMs = performance.now() - t;
-  log(`${all.length} runs read from the file store in ${Math.round(listMs)} ms`);
-  // The file store's own paging over the listing it just made (see the note at the top).
-  const store = new Proxy(reader, {
-    get(target, p, r) {
-      if (p === 'searchRunsPage') return async (o: Parameters<TrackingReader['searchRunsPage']>[0]) => pageOf(all, o);
-      return Reflect.get(target, p, r);
-    },
-  }) as TrackingReader;
+  const first = await store.searchRunsPage({ experimentIds: [bench.file.experimentId], maxResults: 200 });
+  const coldFirstPageMs = performance.now() - t;
+  const all = { length: runs };
+  log(`cold first page of ${first.runs.length} runs in ${Math.round(coldFirstPageMs)} ms`);
 
   const dir = mkdtempSync(join(tmpdir(), 'mlwb-table-bench-'));
   await buildPage(dir);
   const { server, url } = await serve(dir);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   try {
-    const result: Record<string, unknown> = { runs: all.length, pageSize: 200, rowHeightPx: 26, viewport: '1400x900', listingMs: Math.round(listMs) };
+    const result: Record<string, unknown> = { runs: all.length, pageSize: 200, rowHeightPx: 26, viewport: '1400x900', storeColdFirstPageMs: Math.round(coldFirstPageMs) };
+    // Control: the same scroll over an empty page of the same height, with no script at all. Long
+    // tasks here are the machine's (other processes on a shared CPU), not the table's.
+    {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.addInitScript('window.__name = (f) => f;');
+      await page.setContent(`<html><body style="margin:0"><div class="grid" style="height:100vh;overflow:auto"><div class="body" style="height:${(all.length + 3) * 26}px"></div></div>
+<script>window.__longtasks=[];new PerformanceObserver((l)=>{for(const e of l.getEntries())window.__longtasks.push({start:e.startTime,duration:e.duration});}).observe({type:'longtask',buffered:true});</script></body></html>`);
+      const scroll = await scrollInPage(page, all.length, stepPx);
+      result.controlEmptyPage = { ...scroll, stepPx, note: 'no table, no script: long tasks here measure CPU contention on this machine' };
+      log(`control: ${JSON.stringify(result.controlEmptyPage)}`);
+      await page.close();
+    }
     for (const mode of [
       { name: 'wheel', step: stepPx },
       { name: 'scrollbarJumps', step: 0 },

@@ -377,6 +377,7 @@ export const runsTableFlow = {
     assert.notEqual(second, first);
     await shot(`11-runs-table-${second}`);
     await toggleTheme(page, frame);
+
   },
 };
 

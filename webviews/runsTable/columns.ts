@@ -14,7 +14,7 @@ export interface Column {
   numeric: boolean;
 }
 
-export const GROUP_TITLES: Record<ColumnGroup, string> = { attributes: 'Run', metrics: 'Metrics', params: 'Parameters', tags: 'Tags' };
+export const GROUP_TITLES: Record<ColumnGroup, string> = { attributes: 'Run', metrics: 'Metrics', params: 'Params', tags: 'Tags' };
 
 const ATTRIBUTE_TITLES: Record<AttributeColumn, string> = {
   runName: 'Run name',

@@ -26,6 +26,7 @@ export class RunRows {
   /** Bumped whenever any row's content changes: the grid repaints its visible rows. */
   version = 0;
   display: DisplayRow[] = [];
+  private previous = new Map<string, DisplayRow>();
   nextPageToken: string | undefined;
   /** True once the last page has arrived. */
   complete = false;
@@ -37,6 +38,7 @@ export class RunRows {
     this.byId.clear();
     this.extra.clear();
     this.display = [];
+    this.previous = new Map();
     this.nextPageToken = undefined;
     this.complete = false;
     this.pages = 0;
@@ -115,14 +117,22 @@ export class RunRows {
     for (const r of this.extra.values()) place(r, false);
     const out: DisplayRow[] = [];
     const seen = new Set<string>();
+    // Unchanged entries keep their object, so the grid repaints only rows that really changed.
+    const previous = this.previous;
+    const next = new Map<string, DisplayRow>();
     const visit = (r: RunRow, depth: number) => {
       if (seen.has(r.runId)) return; // a parent loop in the tags must not hang the page
       seen.add(r.runId);
       const kids = children.get(r.runId);
-      out.push({ row: r, depth, childCount: kids?.length ?? 0 });
+      const childCount = kids?.length ?? 0;
+      const old = previous.get(r.runId);
+      const d = old && old.row === r && old.depth === depth && old.childCount === childCount ? old : { row: r, depth, childCount };
+      next.set(r.runId, d);
+      out.push(d);
       if (kids && expanded.has(r.runId)) for (const k of kids) visit(k, depth + 1);
     };
     for (const r of roots) visit(r, 0);
     this.display = out;
+    this.previous = next;
   }
 }

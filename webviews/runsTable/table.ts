@@ -117,6 +117,8 @@ export class RunsTable {
     completions.setAttribute('role', 'listbox');
     completions.hidden = true;
     const columnsButton = toolbar.appendChild(component('vscode-button', { secondary: '', icon: 'list-selection', title: 'Choose columns' }, 'Columns'));
+    const refresh = toolbar.appendChild(component('vscode-button', { secondary: '', icon: 'refresh', title: 'Read the runs again from the store' }, 'Refresh'));
+    refresh.addEventListener('click', () => this.query());
     const count = toolbar.appendChild(el('span', 'count'));
     count.setAttribute('aria-live', 'polite');
     const filterError = el('div', 'filter-error');
@@ -236,7 +238,7 @@ export class RunsTable {
       this.loading = false;
       this.showLoadError(e);
     }
-    this.stamp++;
+    // No stamp bump: rows already on screen did not change; new rows are painted as they enter.
     this.paint();
     this.afterPage();
   }
@@ -446,6 +448,7 @@ export class RunsTable {
       ...groups.map((g) => {
         const cell = el('div', `group-cell group-${g.group}`, GROUP_TITLES[g.group]);
         cell.style.width = `${g.width}px`;
+        cell.title = GROUP_TITLES[g.group];
         return cell;
       }),
     );

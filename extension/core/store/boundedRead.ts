@@ -3,8 +3,10 @@ import { close, closeSync, constants, fstat, fstatSync, open, openSync, read, re
 /**
  * Reads of files that a store (or whoever wrote the folder) controls. A store is data, often from an
  * untrusted workspace, and a name in it may be a FIFO (reading blocks forever), a device such as
- * /dev/zero (endless), a socket, or a huge file. Every read here opens without blocking, checks on the
- * open handle that it is a regular file, and reads at most a given number of bytes. These use the
+ * /dev/zero (endless), a socket, or a huge file. Every read here opens without blocking and reads at
+ * most a given number of bytes; the strict reads check on the open handle that it is a regular file,
+ * the fast path (readStatedFile) relies on the stat just made and falls back to them on any surprise.
+ * These use the
  * callback API, not fs.promises: listing a large file store reads hundreds of thousands of small
  * files, and the promise FileHandle path costs about 2.5x more per file (docs/benchmarks.md).
  */

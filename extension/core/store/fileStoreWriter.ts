@@ -22,7 +22,7 @@ import {
   writeKeyFile,
   writeYamlAtomic,
 } from './fileWrites';
-import { isMissing, listDirIfExists } from './fileTree';
+import { isMissing, listDirIfExists, readMetadataText } from './fileTree';
 import type { CreateModelVersionOptions, CreateRunOptions, LogBatch, RegistryStore, StoreCapabilities, TrackingStore, UpdateRunOptions } from './trackingStore';
 
 /**
@@ -398,9 +398,10 @@ export class FileStore extends FileStoreReader implements TrackingStore, Registr
     const file = keyPath(join(runPath, 'params'), key);
     let current: string | undefined;
     try {
-      current = await fsp.readFile(file, 'utf8');
+      // Bounded: a FIFO or a device in place of the param is an error naming it, not a hang.
+      current = await readMetadataText(file);
     } catch (e) {
-      if (!isMissing(e)) throw e;
+      if (!isMissing(e)) throw new StoreError('INVALID_STATE', `cannot read param ${file}: ${e instanceof Error ? e.message : String(e)}`, file);
     }
     if (current !== undefined) {
       if (current === value) return;

@@ -54,7 +54,9 @@ function diagnosticsFor(uri: string, pred: (d: Diagnostic[]) => boolean, what: s
       }
       return false;
     };
-    if (!check()) waiters.push(() => void check());
+    // A publish for another document also wakes the waiters: keep waiting until this one's arrives.
+    const again = (): void => void (check() || waiters.push(again));
+    if (!check()) waiters.push(again);
   });
 }
 

@@ -167,6 +167,10 @@ describe('artifacts that are not what they seem, and downloads that must not fol
     assert.equal(readFileSync(dest, 'utf8'), 'keep');
   });
 
+  test('all of it in bounded memory', () => {
+    assert.ok(process.memoryUsage().rss < 1024 * 1024 * 1024, `rss ${process.memoryUsage().rss}`);
+  });
+
   describe('from a real mlflow server (the REST download path)', () => {
     let server: TestServer | undefined;
     let rest: RestStore | undefined;

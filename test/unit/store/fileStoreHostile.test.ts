@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ReadProblem } from '../../../extension/core/store/errors';
 import { FileStoreReader } from '../../../extension/core/store/fileStore';
+import { FileStore } from '../../../extension/core/store/fileStoreWriter';
 import { copyFixtureStore, loadExpected } from '../../support/fixture';
 
 /**
@@ -144,6 +145,14 @@ describe('file store holding devices, FIFOs and unreadable folders', () => {
     assert.ok(problemAt(join(root, 'models', 'iris-model', 'aliases')));
     assert.match(problemAt(join(root, 'models', 'forecaster', 'tags'))!.message, /expected a folder/);
     assert.deepEqual((await store.listModelVersions('forecaster')).map((v) => v.version), ['1']);
+  });
+
+  test('the writer logging a param whose file is /dev/zero gets an error naming it, not a 6 GB read', HANG_GUARD, async () => {
+    const writer = new FileStore(root);
+    await assert.rejects(
+      writer.logBatch(runByName('trial-1').run_id, { params: [{ key: 'lr', value: '0.5' }] }),
+      (e: Error) => e.message.includes(join(runDir('trial-1'), 'params', 'lr')) && /a character device, not a regular file/.test(e.message),
+    );
   });
 
   test('the whole store was read in bounded memory', () => {
