@@ -96,9 +96,18 @@ async function selectRunsAndOpen(page, exps, names) {
 
 /** Chooses an option of a vscode-single-select through its own dropdown, as a person would. */
 async function choose(frame, test, optionText) {
+  // The dropdown's list lives in the element's shadow DOM: open it, then move with the keyboard to
+  // the option, as a keyboard user would.
   const sel = frame.locator(`vscode-single-select[data-test="${test}"]`);
+  const options = await sel.locator('vscode-option').allTextContents();
+  const target = options.findIndex((t) => t.trim() === optionText);
+  if (target < 0) throw new Error(`no option '${optionText}' in ${test}: ${options.join(', ')}`);
+  const shown = (await sel.evaluate((e) => e.querySelector(`vscode-option[value="${e.value ?? ''}"]`)?.textContent ?? '')).trim();
+  const current = options.findIndex((t) => t.trim() === shown);
   await sel.click();
-  await frame.locator(`vscode-single-select[data-test="${test}"] >> text="${optionText}"`).first().click();
+  const moves = target - Math.max(current, 0);
+  for (let i = 0; i < Math.abs(moves); i++) await frame.page().keyboard.press(moves > 0 ? 'ArrowDown' : 'ArrowUp');
+  await frame.page().keyboard.press('Enter');
 }
 
 async function toggleTheme(page) {
