@@ -47,8 +47,11 @@ export class RunPanels implements vscode.Disposable {
 
   show(runId: string, opts: { pin?: boolean; title?: string } = {}): void {
     const place = this.slots.place(runId, opts.pin);
+    // A single click previews and leaves focus where it was, as the Explorer's preview editors do,
+    // so a user can go on clicking or Ctrl-clicking runs; pinning takes focus.
+    const preserveFocus = !opts.pin;
     if (place.kind === 'create') {
-      const panel = this.kind.create(this.context.extensionUri, panelTitle(opts.title, runId));
+      const panel = this.kind.create(this.context.extensionUri, panelTitle(opts.title, runId), { viewColumn: vscode.ViewColumn.Active, preserveFocus });
       this.attach(panel, runId, place.pinned);
       return;
     }
@@ -59,7 +62,7 @@ export class RunPanels implements vscode.Disposable {
     } else if (opts.pin) {
       void this.load(place.panel);
     }
-    place.panel.panel.reveal();
+    place.panel.panel.reveal(undefined, preserveFocus);
   }
 
   /** "Keep Open" on the active run details panel. */

@@ -130,7 +130,11 @@ export class PanelKind<S> implements vscode.WebviewPanelSerializer<S> {
     private readonly attach: (panel: vscode.WebviewPanel, state: S | undefined) => boolean,
   ) {}
 
-  create(extensionUri: vscode.Uri, title: string, column: vscode.ViewColumn = vscode.ViewColumn.Active): vscode.WebviewPanel {
+  create(
+    extensionUri: vscode.Uri,
+    title: string,
+    column: vscode.ViewColumn | { readonly viewColumn: vscode.ViewColumn; readonly preserveFocus?: boolean } = vscode.ViewColumn.Active,
+  ): vscode.WebviewPanel {
     return vscode.window.createWebviewPanel(this.spec.viewType, title, column, webviewOptions(extensionUri, this.spec.retainContextWhenHidden ?? false));
   }
 
