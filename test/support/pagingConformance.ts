@@ -124,7 +124,9 @@ export function pagingCases(datasets: boolean): PagingCase[] {
 export function askMlflowPaging(uri: string, experimentIds: string[], cases: readonly PagingCase[], cwd?: string): Promise<PagingAnswer> {
   const wire = cases.map((c) => ({ ...c, experiment_ids: c.secondOnly ? [experimentIds[1]] : undefined }));
   return new Promise((resolve, reject) => {
-    const child = spawn(mlflowPython(), [SCRIPT, 'ask', uri], { cwd, env: mlflowEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    // No retries in mlflow's client: the server answers some searches it refuses with HTTP 500, and
+    // the client's default schedule would sleep minutes on each before giving up.
+    const child = spawn(mlflowPython(), [SCRIPT, 'ask', uri], { cwd, env: mlflowEnv({ MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0' }), stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
