@@ -87,9 +87,15 @@ function xOf(s: SeriesWithX, mode: XAxisMode, origin: number): Float64Array {
   return xValues(s.series.steps, s.series.timestamps, mode, origin);
 }
 
-/** Relative time starts at the run's start time, else its first logged point. */
+/** Relative time starts at the run's start time, else (no start time, or points before it) its first logged point. */
 export function originOf(run: ChartRun | undefined, s: Series): number {
-  return run?.startTime ?? (s.timestamps.length ? s.timestamps[0] : 0);
+  let first = Infinity;
+  for (let i = 0; i < s.timestamps.length; i++) if (s.timestamps[i] < first) first = s.timestamps[i];
+  if (first === Infinity) return run?.startTime ?? 0;
+  // Points logged with explicit timestamps before the run's start (back-filled or imported
+  // histories) would all sit at large negative times: relative time then starts at the first point.
+  const start = run?.startTime;
+  return typeof start === 'number' && start <= first ? start : first;
 }
 
 /** A metric with at most one value per run is a bar chart: one bar per run. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { seriesFromColumns } from '../../../extension/core/charts/series';
-import { aggregate, buildPlot, isSingleValue, type PlotOptions, type SeriesWithX } from '../../../webviews/charts/chartModel';
+import { aggregate, buildPlot, isSingleValue, originOf, type PlotOptions, type SeriesWithX } from '../../../webviews/charts/chartModel';
 import type { ChartRun } from '../../../webviews/charts/contract';
 
 /** What the chart page draws for given series and options, without a browser. */
@@ -91,5 +91,18 @@ describe('chart model', () => {
     ]);
     assert.deepEqual(r.mean.map((q) => [q.x, q.y]), [[0, 5], [5, 7.5], [10, 10]]);
     assert.deepEqual(r.min.map((q) => q.y), [0, 5, 10]);
+  });
+});
+
+describe('relative time origin', () => {
+  const series = (timestamps: number[]) => seriesFromColumns('r', 'loss', Float64Array.from(timestamps.map((_, i) => i)), Float64Array.from(timestamps), Float64Array.from(timestamps.map(() => 1)));
+  test("the run's start time when the points come after it", () => {
+    assert.equal(originOf(run('r', 'x', {}, 1000), series([1500, 2500])), 1000);
+  });
+  test('the first point when there is no start time, or when points were logged before it', () => {
+    assert.equal(originOf(run('r', 'x', {}, null), series([1500, 2500])), 1500);
+    assert.equal(originOf(run('r', 'x', {}, 9_000_000), series([1500, 1200, 2500])), 1200);
+    assert.equal(originOf(undefined, series([])), 0);
+    assert.equal(originOf(run('r', 'x', {}, 7), series([])), 7);
   });
 });
