@@ -93,7 +93,7 @@ describe('artifacts that are not what they seem, and downloads that must not fol
     const top = await store.listArtifacts(run.run_id);
     assert.deepEqual(
       top.map((e) => `${e.path}${e.isDir ? '/' : ''}`),
-      ['config/', 'inner/', 'labels-link', 'labels.json', 'out/'],
+      ['config/', 'data/', 'inner/', 'labels-link', 'labels.json', 'out/', 'plots/'],
     );
     assert.equal(top.find((e) => e.path === 'labels-link')!.fileSize, top.find((e) => e.path === 'labels.json')!.fileSize);
     assert.match(problemAt('dangling')!.message, /symbolic link to a missing file/);
@@ -121,8 +121,9 @@ describe('artifacts that are not what they seem, and downloads that must not fol
   test('a whole-run download copies exactly the listable files', HANG_GUARD, async () => {
     const dest = join(work, 'all');
     const files = await downloadArtifacts(store, run.run_id, undefined, dest);
-    assert.deepEqual(Object.keys(tree(dest)), ['config/search.yaml', 'inner/search.yaml', 'labels-link', 'labels.json', 'out/authorized_keys']);
-    assert.equal(files.length, 5);
+    const listable = ['config/search.yaml', 'data/weights.bin', 'inner/search.yaml', 'labels-link', 'labels.json', 'out/authorized_keys', 'plots/diagram.svg', 'plots/loss.png'];
+    assert.deepEqual(Object.keys(tree(dest)), listable);
+    assert.equal(files.length, listable.length);
     assert.equal(tree(dest)['labels-link'], readFileSync(join(art(), 'labels.json'), 'utf8'));
   });
 
