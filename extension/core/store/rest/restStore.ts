@@ -241,20 +241,7 @@ export class RestStore implements TrackingStore, RegistryStore {
     return this.paged(
       '/runs/search',
       async (n, token) => {
-        const r = await this.call<{ runs?: RunJson[]; next_page_token?: string }>(
-          'POST',
-          '/runs/search',
-          {
-            experiment_ids: opts.experimentIds,
-            filter: opts.filter || undefined,
-            run_view_type: opts.viewType ?? 'ACTIVE_ONLY',
-            max_results: n,
-            order_by: opts.orderBy,
-            page_token: token,
-          },
-          SHAPES.searchRuns,
-          { maxItems: n },
-        );
+        const r = await this.runsSearchCall(opts, n, token);
         return { items: r.runs, next: r.next_page_token };
       },
       runOf,
@@ -267,20 +254,7 @@ export class RestStore implements TrackingStore, RegistryStore {
     checkMaxResults(opts.maxResults, this.http.shown);
     planRunSearch(opts.filter, opts.orderBy);
     if (opts.experimentIds.length === 0) return { runs: [] };
-    const r = await this.call<{ runs?: RunJson[]; next_page_token?: string }>(
-      'POST',
-      '/runs/search',
-      {
-        experiment_ids: opts.experimentIds,
-        filter: opts.filter || undefined,
-        run_view_type: opts.viewType ?? 'ACTIVE_ONLY',
-        max_results: opts.maxResults,
-        order_by: opts.orderBy,
-        page_token: opts.pageToken || undefined,
-      },
-      SHAPES.searchRuns,
-      { maxItems: opts.maxResults },
-    );
+    const r = await this.runsSearchCall(opts, opts.maxResults, opts.pageToken || undefined);
     const runs = (r.runs ?? []).map(runOf);
     if (r.next_page_token && r.next_page_token === opts.pageToken) {
       // The caller would ask for the same page forever.
@@ -289,7 +263,25 @@ export class RestStore implements TrackingStore, RegistryStore {
     return r.next_page_token ? { runs, nextPageToken: r.next_page_token } : { runs };
   }
 
-  async getRun(runId: string): Promise<Run> {
+  /** One `runs/search` request: the same body whether we follow pages or hand one page out. */
+  private runsSearchCall(opts: SearchRunsOptions, maxResults: number, pageToken: string | undefined) {
+    return this.call<{ runs?: RunJson[]; next_page_token?: string }>(
+      'POST',
+      '/runs/search',
+      {
+        experiment_ids: opts.experimentIds,
+        filter: opts.filter || undefined,
+        run_view_type: opts.viewType ?? 'ACTIVE_ONLY',
+        max_results: maxResults,
+        order_by: opts.orderBy,
+        page_token: pageToken,
+      },
+      SHAPES.searchRuns,
+      { maxItems: maxResults },
+    );
+  }
+
+    async getRun(runId: string): Promise<Run> {
     const r = await this.call<{ run: RunJson }>('GET', '/runs/get', { run_id: runId }, SHAPES.run, { notFound: `run ${runId}` });
     return runOf(r.run);
   }
