@@ -91,42 +91,59 @@ export const registryEditFlow = {
     await expand(row(models, model.name));
     const vRow = row(models, `Version ${version}`);
     await vRow.waitFor({ timeout: 20_000 });
-    await vRow.hover();
-    await vRow.locator('.action-label[aria-label^="Set Alias"]').click();
+    // The click can land while the tree re-renders (a refresh replaces the row): select the row,
+    // then retry the inline action until the input box is there.
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 10_000 });
+    for (let attempt = 0; ; attempt++) {
+      await vRow.click();
+      await vRow.hover();
+      await vRow.locator('.action-label[aria-label^="Set Alias"]').click();
+      if (await input.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      if (attempt >= 3) throw new Error(`no alias input box after ${attempt + 1} clicks on Set Alias; notifications: ${await notificationText(page)}`);
+    }
     await input.fill('ui-check');
     await page.keyboard.press('Enter');
-    // A local mlflow server may have to start first (seconds, more on a busy machine). If the row has
-    // not changed after a while, the view is refreshed by hand, as a user would; the Python check
-    // below still decides whether the alias was written.
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(async () => {
+      throw new Error(`the alias input box stayed open: ${await page.locator('.quick-input-widget').innerText().catch(() => '?')}`);
+    });
+    // The write first (a local mlflow server may have to start: seconds, more on a busy machine),
+    // read back by mlflow itself, so a failure says whether the write or the view is at fault.
+    const sqlite = existsSync(join(workspace, 'mlflow.db'));
+    const uri = sqlite ? `sqlite:///${join(workspace, 'mlflow.db')}` : pathToFileURL(join(workspace, 'mlruns')).href;
+    const code = `import sys, mlflow\nc = mlflow.MlflowClient(sys.argv[1])\ntry:\n  print(c.get_model_version_by_alias(sys.argv[2], 'ui-check').version)\nexcept Exception:\n  print('none')`;
+    const readBack = () =>
+      execFileSync(mlflowPython(), ['-c', code, uri, model.name], {
+        env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', MLFLOW_TRACKING_URI: uri, PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet' },
+        encoding: 'utf8',
+      }).trim();
+    let got = readBack();
+    for (const end = Date.now() + 90_000; got === 'none' && Date.now() < end; got = readBack()) await page.waitForTimeout(1_000);
+    assert.equal(got, String(version), `mlflow reads @ui-check as ${got}; notifications: ${await notificationText(page)}`);
+    // Then the view. If the row has not changed after a while, the view is refreshed by hand, as a user would.
     const shown = () =>
       page.waitForFunction(
         ({ sel, label }) => [...document.querySelectorAll(sel)].some((r) => r.textContent.includes(label) && r.textContent.includes('@ui-check')),
         { sel: '.pane .monaco-list-row', label: `Version ${version}` },
-        { timeout: 30_000 },
+        { timeout: 20_000 },
       );
     for (let attempt = 0; ; attempt++) {
       try {
         await shown();
         break;
       } catch (e) {
-        if (attempt >= 2) throw e;
+        if (attempt >= 2) throw new Error(`the store has @ui-check but the Models view does not show it: ${e}`);
         await page.locator('.pane-header', { hasText: 'Models' }).first().hover();
-        await page.locator('.pane-header .action-label[aria-label^="Refresh"]').last().click().catch(() => undefined);
+        await pane(page, 'Models').locator('.pane-header .action-label[aria-label^="Refresh"]').first().click().catch(() => undefined);
       }
     }
     await shot('08-alias-set-inline');
-    const sqlite = existsSync(join(workspace, 'mlflow.db'));
-    const uri = sqlite ? `sqlite:///${join(workspace, 'mlflow.db')}` : pathToFileURL(join(workspace, 'mlruns')).href;
-    const code = `import sys, mlflow\nc = mlflow.MlflowClient(sys.argv[1])\nprint(c.get_model_version_by_alias(sys.argv[2], 'ui-check').version)`;
-    const got = execFileSync(mlflowPython(), ['-c', code, uri, model.name], {
-      env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', MLFLOW_TRACKING_URI: uri, PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet' },
-      encoding: 'utf8',
-    }).trim();
-    assert.equal(got, String(version), `mlflow reads @ui-check as version ${got}`);
   },
 };
+
+/** The text of the visible notification toasts (for failure messages). */
+async function notificationText(page) {
+  return (await page.locator('.notification-toast').allInnerTexts().catch(() => [])).join(' | ').replace(/\s+/g, ' ') || '(none)';
+}
 
 /** Visible text of the active editor, line by line (Monaco renders spaces as U+00A0). */
 async function editorLines(page) {
