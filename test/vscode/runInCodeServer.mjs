@@ -7,7 +7,7 @@
 // MLWB_SKIP_SQLITE=1 skips the passes on a workspace holding mlflow.db (trusted, and untrusted with
 // a hostile `mlflow/` package of its own). MLWB_ONLY_PASS=name[,name] runs only those passes
 // (trusted, restricted, sqlite, restricted-sqlite). MLWB_MANY_RUNS=N sizes the paging flow's
-// experiment (default 1000). MLWB_FLOWS=text runs only the UI flows whose name contains that text
+// experiment (default 1000). MLWB_FLOWS=text[|text…] runs only the UI flows whose name contains one of them
 // (the extension-host suite always runs).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -96,8 +96,8 @@ async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected,
     const suite = await waitForResults(resultsFile, name, () => cs.proc.exitCode === null);
     phase(`${name}: suite done`);
     for (const r of suite.results) record(`${name === 'trusted' ? '' : `${name}: `}${r.name}`, r.ok, r.error);
-    const only = process.env.MLWB_FLOWS;
-    for (const flow of flows.filter((f) => !only || f.name.includes(only))) {
+    const only = process.env.MLWB_FLOWS?.split('|');
+    for (const flow of flows.filter((f) => !only || only.some((o) => f.name.includes(o)))) {
       try {
         await flow.fn(page, { ...flowContext, workspace, expected: JSON.parse(readFileSync(expected, 'utf8')), shot: (n) => page.screenshot({ path: join(shots, `${name === 'trusted' ? '' : `${name}-`}${n}.png`) }) });
         record(`ui: ${name === 'trusted' ? '' : `${name}: `}${flow.name}`, true);
