@@ -80,11 +80,11 @@ async function waitCharts(frame, test, what, timeoutMs = 60_000) {
 }
 
 /**
- * Picks "Open Metric Charts" in the open context menu. The workbench sometimes drops a click that
- * lands right after the menu appears, so the click is repeated while the menu stays open.
+ * Picks an item of the open context menu. The workbench sometimes drops a click that lands right
+ * after the menu appears, so the click is repeated while the menu stays open.
  */
-async function openChartsFromMenu(page) {
-  const item = page.locator('.monaco-menu .action-label:visible', { hasText: 'Open Metric Charts' }).first();
+async function pickFromMenu(page, label) {
+  const item = page.locator('.monaco-menu .action-label:visible', { hasText: label }).first();
   await item.waitFor({ timeout: 10_000 });
   for (let i = 0; i < 4 && (await item.isVisible().catch(() => false)); i++) {
     await page.waitForTimeout(300);
@@ -92,6 +92,8 @@ async function openChartsFromMenu(page) {
     await page.waitForTimeout(700);
   }
 }
+
+const openChartsFromMenu = (page) => pickFromMenu(page, 'Open Metric Charts');
 
 async function selectRunsAndOpen(page, exps, names) {
   const first = row(exps, names[0]);
@@ -251,14 +253,7 @@ chartFlows.push({
     await row(exps, names[0]).click();
     await row(exps, names[1]).click({ modifiers: ['Control'] });
     await row(exps, names[1]).click({ button: 'right' });
-    const item = page.locator('.monaco-menu .action-label:visible', { hasText: 'Compare Runs' }).first();
-    await item.waitFor({ timeout: 10_000 });
-    // As for the charts item: a click landing as the menu opens can be dropped.
-    for (let i = 0; i < 4 && (await item.isVisible().catch(() => false)); i++) {
-      await page.waitForTimeout(300);
-      await item.click({ timeout: 5_000 }).catch(() => undefined);
-      await page.waitForTimeout(700);
-    }
+    await pickFromMenu(page, 'Compare Runs');
     const frame = await compareFrame(page);
     const table = () => frame.evaluate(() => window.__mlwbCompare.table());
     let t = await table();
