@@ -12,6 +12,7 @@ import { RUNS_PAGE_DEFAULT, RUNS_PAGE_MAX } from '../core/store/paging';
 import { redactUri, resolveTrackingUri } from '../core/store/trackingUri';
 import { FilterError, formatFilterError, parseFilter, parseOrderBy, RUNS } from '../core/filter';
 import { ArgsError, formatTable, parseArgs, type ParsedArgs } from './args';
+import { TRACES_USAGE } from './traces';
 
 /**
  * `mlwb`: the core's store readers and the MLproject/MLmodel linter on the command line. Same code
@@ -34,6 +35,7 @@ commands:
   artifacts --run ID [--path P] [--store URI] [--json]    list a run's artifacts (one level)
             [--download DIR]                             copy the file or folder (default: all) into DIR
   lint PATH... [--json]                                   check MLproject and MLmodel files
+${TRACES_USAGE}
 
 --store takes a tracking URI (file:///abs/mlruns, a plain path to an mlruns folder, sqlite:///mlflow.db,
 http(s)://host:port). Without it, mlwb uses MLFLOW_TRACKING_URI, else ./mlruns or ./mlflow.db in the
@@ -59,6 +61,7 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'lint') return (await import('./lint')).runLint(rest, io.out, io.err);
+  if (command === 'traces' || command === 'trace') return (await import('./traces')).runTraces(command, rest, io, USAGE);
   let store: ReadableStore | undefined;
   try {
     const args = parseArgs(rest, {
