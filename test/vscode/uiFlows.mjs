@@ -593,3 +593,6 @@ export const restrictedHostileFlow = {
     assert.equal(existsSync(marker), false, `the folder's own Python package ran: ${marker} was written`);
   },
 };
+
+// Shared with the flows of other files (runnerFlows.mjs).
+export { expand, openMlflowContainer, pane, row, runCommand, waitForFrame };
