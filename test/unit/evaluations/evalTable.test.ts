@@ -18,8 +18,9 @@ import { mlflowEnv, mlflowPython, repoRoot } from '../../support/python';
 
 const script = join(repoRoot, 'test/support/mlflow_evaluate.py');
 
-function py<T>(args: string[]): T {
-  const r = spawnSync(mlflowPython(), [script, ...args], { env: mlflowEnv(), encoding: 'utf8', maxBuffer: 64 << 20 });
+/** In the test's folder: a SQLite store keeps artifacts in ./mlruns of the writing process. */
+function py<T>(args: string[], cwd: string): T {
+  const r = spawnSync(mlflowPython(), [script, ...args], { env: mlflowEnv(), cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as T;
@@ -62,7 +63,7 @@ for (const c of cases) {
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'mlwb-eval-'));
       ({ uri, stop } = await c.setup(dir));
-      runs = py(['make', uri]);
+      runs = py(['make', uri], dir);
       store = await openStore(uri, { python: mlflowPython(), baseDir: dir });
     });
     after(async () => {
@@ -83,7 +84,7 @@ for (const c of cases) {
         ['expectation:expected_response', 'feedback:exact_match', 'feedback:length'],
       );
       const ours = rowsByTrace(table);
-      assert.deepEqual(ours, py<PyRow[]>(['read', uri, runs.genai]));
+      assert.deepEqual(ours, py<PyRow[]>(['read', uri, runs.genai], dir));
       assert.equal(ours.length, 3);
       // Markup in an input stays text in the table.
       assert.ok(ours.some((r) => String(r.request).includes('<b>bold</b> &amp;') || String(r.request).includes('<b>bold</b> & more')));
