@@ -5,6 +5,7 @@ import { ExperimentsTreeProvider, type ExperimentsNode } from './experimentsTree
 import { startLanguageClient } from './languageClient';
 import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
 import { MlflowTaskProvider, runEntryPoint } from './projectRunner';
+import { ModelServing } from './modelServing';
 import { registerRegistryActions } from './registryActions';
 import { RunPanels } from './runPanel';
 import { openRunsTable } from './runsTableCommand';
@@ -128,6 +129,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     vscode.workspace.onDidGrantWorkspaceTrust(() => void session.reconnect()),
   );
   context.subscriptions.push(registerRegistryActions(session, log, () => models.refresh()));
+  const serving = new ModelServing(context, session, log);
+  context.subscriptions.push(serving);
   context.subscriptions.push(vscode.tasks.registerTaskProvider('mlflow', new MlflowTaskProvider(session)));
   watchLocalStore(context, session, refresh);
 
