@@ -4,9 +4,14 @@ import { storeKindOf, fileStorePath } from '../core/store/trackingUri';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './experimentsTree';
 import { startLanguageClient } from './languageClient';
 import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
-import { MlflowTaskProvider, runEntryPoint } from './projectRunner';
 import { ModelServing } from './modelServing';
+import { runEntryPointCommand, runSweepCommand } from './runner/commands';
+import { LiveRuns } from './runner/liveRuns';
+import { MlflowTaskProvider } from './runner/taskProvider';
 import { registerRegistryActions } from './registryActions';
+import { registerPromptCommands } from './promptCommands';
+import { PromptDocuments } from './promptDocuments';
+import { PromptsTreeProvider, type PromptsNode } from './promptsTree';
 import { RunPanels } from './runPanel';
 import { openRunsTable } from './runsTableCommand';
 import { RunsTables, type RunsTableSelection } from './runsTablePanel';
@@ -18,6 +23,8 @@ import { downloadRunArtifacts } from './artifactCommands';
 import { ArtifactFileSystem, artifactUri } from './artifactFileSystem';
 import { applyArtifactLanguage } from './artifactOpener';
 import { registerRunsQueryCommands } from './runsQueryCommands';
+import { registerLifecycleActions } from './lifecycleActions';
+import { NoteFileSystem } from './noteFileSystem';
 import { StoreSession } from './storeSession';
 
 /** What activate() returns: used by the extension-host test suite and by other extensions. */
@@ -25,6 +32,7 @@ export interface MlflowWorkbenchApi {
   getStoreUri(): string | undefined;
   experimentsTree: vscode.TreeDataProvider<ExperimentsNode>;
   modelsTree: vscode.TreeDataProvider<ModelsNode>;
+  promptsTree: vscode.TreeDataProvider<PromptsNode>;
   whenReady(): Promise<void>;
   /** The read-only `mlflow-artifact:` URI of a run's artifact in the open store; undefined with no store open. */
   artifactUri(runId: string, path: string): vscode.Uri | undefined;
@@ -46,18 +54,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   experiments.onMessage = (m) => (experimentsView.message = m);
   models.onMessage = (m) => (modelsView.message = m);
   context.subscriptions.push(experimentsView, modelsView, createStoreStatusItem(session));
+  const prompts = new PromptsTreeProvider(session, log);
+  // Two versions selected at once are what 'Compare Prompt Versions' diffs.
+  const promptsView = vscode.window.createTreeView('mlflow.prompts', { treeDataProvider: prompts, showCollapseAll: true, canSelectMany: true });
+  prompts.onMessage = (m) => (promptsView.message = m);
+  const promptDocs = PromptDocuments.register(session);
+  context.subscriptions.push(promptsView, promptDocs.disposable, registerPromptCommands(session, log, promptDocs.docs, prompts));
 
   // A new or reconnected store starts the views afresh; a refresh of the same store re-reads what is
   // shown and re-renders only what changed.
   context.subscriptions.push(session.onDidChange(() => {
     experiments.reset();
     models.refresh();
+    prompts.refresh();
   }));
   const refresh = () => {
     void experiments.refresh();
     models.refresh();
+    prompts.refresh();
   };
   context.subscriptions.push(registerRunsQueryCommands(experiments, experimentsView));
+  const notes = NoteFileSystem.register(session, log);
+  notes.fs.onDidSave = () => void experiments.refresh();
+  context.subscriptions.push(notes.disposable, registerLifecycleActions(session, log, experiments));
 
   const artifactFs = ArtifactFileSystem.register(session);
   context.subscriptions.push(
@@ -71,6 +90,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   context.subscriptions.push(charts, compare);
   const runsTables = new RunsTables(context, session, log);
   context.subscriptions.push(runsTables);
+
+  // Runs the runner starts show up in the Experiments view, live in charts, sweeps end in a comparison.
+  const live = new LiveRuns(session, {
+    tree: experiments,
+    view: experimentsView,
+    openCharts: (ids) => charts.show(ids),
+    openRun: (id) => panels.show(id),
+    compare: (ids) => compare.show(ids),
+  }, log);
+  const runner = { session, live, log };
 
   context.subscriptions.push(
     vscode.commands.registerCommand('mlflow.refresh', async () => {
@@ -118,7 +147,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
       if (ids.length === 0) return void vscode.window.showInformationMessage('Select one or more runs in the MLflow Experiments view (Ctrl/Cmd-click for several), then choose "Open Metric Charts".');
       charts.show(ids);
     }),
-    vscode.commands.registerCommand('mlflow.runEntryPoint', (target?: vscode.Uri | string, entryPoint?: string) => runEntryPoint(session, log, target, entryPoint)),
+    vscode.commands.registerCommand('mlflow.runEntryPoint', (target?: vscode.Uri | string, entryPoint?: string) => runEntryPointCommand(runner, target, entryPoint)),
+    vscode.commands.registerCommand('mlflow.runSweep', (target?: vscode.Uri | string, entryPoint?: string) => runSweepCommand(runner, target, entryPoint)),
   );
 
   context.subscriptions.push(
@@ -129,9 +159,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     vscode.workspace.onDidGrantWorkspaceTrust(() => void session.reconnect()),
   );
   context.subscriptions.push(registerRegistryActions(session, log, () => models.refresh()));
-  const serving = new ModelServing(context, session, log);
-  context.subscriptions.push(serving);
-  context.subscriptions.push(vscode.tasks.registerTaskProvider('mlflow', new MlflowTaskProvider(session)));
+  context.subscriptions.push(new ModelServing(context, session, log));
+  context.subscriptions.push(vscode.tasks.registerTaskProvider('mlflow', new MlflowTaskProvider(runner)));
   watchLocalStore(context, session, refresh);
 
   void session.reconnect();
@@ -147,6 +176,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     getStoreUri: () => (session.state.kind === 'none' ? undefined : session.state.uri),
     experimentsTree: experiments,
     modelsTree: models,
+    promptsTree: prompts,
     whenReady: () => session.whenReady(),
     artifactUri: (runId, path) => (session.state.kind === 'connected' ? artifactUri({ store: session.state.store.uri, runId, path }) : undefined),
     runsTables,
