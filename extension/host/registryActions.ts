@@ -10,7 +10,7 @@ import { UntrustedPythonError } from './python';
 
 /** Inline registry edits from the Models view: set or remove an alias, transition a stage. */
 
-async function writableRegistry(session: StoreSession, log: vscode.LogOutputChannel): Promise<RegistryStore | undefined> {
+export async function writableRegistry(session: StoreSession, log: vscode.LogOutputChannel): Promise<RegistryStore | undefined> {
   if (session.state.kind !== 'connected') {
     void vscode.window.showWarningMessage('MLflow: no tracking store is open.');
     return undefined;
@@ -37,7 +37,7 @@ function showTrustMessage(message: string, log: vscode.LogOutputChannel): void {
 }
 
 /** True (after saying why) when Restricted Mode refuses writes to this store; checked before asking anything. */
-function refusedInRestrictedMode(session: StoreSession, log: vscode.LogOutputChannel): boolean {
+export function refusedInRestrictedMode(session: StoreSession, log: vscode.LogOutputChannel): boolean {
   const reason = session.restrictedWriteReason();
   if (reason) showTrustMessage(reason, log);
   return reason !== undefined;

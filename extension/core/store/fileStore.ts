@@ -25,6 +25,8 @@ import { sortRegisteredModels, sortModelVersions, applyExperimentSearch, applyMo
 import type { RunsPage, StoreCapabilities, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions } from './trackingStore';
 import { checkMaxResults, decodePageToken, encodePageToken } from './paging';
 import { planRunSearch, runComparator, runMatches, type RunSearchPlan } from '../filter';
+import { FileTraces } from '../traces/fileTraces';
+import type { SearchTracesOptions, Trace, TracesPage } from '../traces/entities';
 
 /**
  * Read side of MLflow's legacy `mlruns/` file store, following the layout the Python library writes
@@ -67,7 +69,8 @@ const FILE_READER_CAPABILITIES: StoreCapabilities = Object.freeze({
   registryRead: true,
   registryWrite: false,
   artifacts: true,
-  traces: false,
+  traces: true,
+  traceFeedback: false,
   runPaging: 'lazy',
   historyBulkInterval: false,
 });
@@ -603,6 +606,20 @@ export class FileStoreReader {
   async streamArtifact(runId: string, path: string, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<void> {
     const run = await this.getRun(runId);
     return streamLocalArtifact(localArtifactRoot(runId, run.info.artifactUri), path, onChunk);
+  }
+
+  // ---------------------------------------------------------------- traces (extension/core/traces/fileTraces.ts)
+
+  protected get fileTraces(): FileTraces {
+    return new FileTraces(this.root, this.onProblem);
+  }
+
+  searchTraces(opts: SearchTracesOptions): Promise<TracesPage> {
+    return this.fileTraces.searchTraces(opts);
+  }
+
+  getTrace(traceId: string): Promise<Trace> {
+    return this.fileTraces.getTrace(traceId);
   }
 
   // ---------------------------------------------------------------- model registry (<root>/models)

@@ -8,6 +8,8 @@ import type { RegistryReader, RunsPage, StoreCapabilities, SearchExperimentsOpti
 import { checkMaxResults, decodePageToken, encodePageToken } from './paging';
 import { runSearchSql } from './sqliteRunSearch';
 import { planRunSearch } from '../filter';
+import { SqliteTraces } from '../traces/sqliteTraces';
+import type { SearchTracesOptions, Trace, TracesPage } from '../traces/entities';
 
 /**
  * Reads MLflow's SQLite store (the default since MLflow 3.7) straight from the database file with
@@ -70,7 +72,8 @@ export class SqliteReader implements TrackingReader, RegistryReader {
     registryRead: true,
     registryWrite: false,
     artifacts: true,
-    traces: false,
+    traces: true,
+    traceFeedback: false,
     runPaging: 'sql',
     historyBulkInterval: false,
   });
@@ -263,6 +266,22 @@ export class SqliteReader implements TrackingReader, RegistryReader {
   async streamArtifact(runId: string, path: string, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<void> {
     const run = await this.getRun(runId);
     return streamLocalArtifact(localArtifactRoot(runId, run.info.artifactUri), path, onChunk);
+  }
+
+  // ---------------------------------------------------------------- traces (extension/core/traces/sqliteTraces.ts)
+
+  private tracesReader?: SqliteTraces;
+  private get traces(): SqliteTraces {
+    this.tracesReader ??= new SqliteTraces((sql, ...params) => this.query(sql, ...params), this.path);
+    return this.tracesReader;
+  }
+
+  async searchTraces(opts: SearchTracesOptions): Promise<TracesPage> {
+    return this.traces.searchTraces(opts);
+  }
+
+  getTrace(traceId: string): Promise<Trace> {
+    return this.traces.getTrace(traceId);
   }
 
   // ---------------------------------------------------------------- registry

@@ -21,6 +21,8 @@ import { checkMaxResults } from '../paging';
 import { planRunSearch } from '../../filter';
 import { MlflowHttpClient, type Params, type RequestContext } from './httpClient';
 import type { RestOptions } from './restOptions';
+import { RestTraces } from '../../traces/restTraces';
+import type { Assessment, NewFeedback, SearchTracesOptions, Trace, TracesPage } from '../../traces/entities';
 import { checkedListedName, joinProxyPath, PROXY_ROOT, proxiedPath, proxyRequestPath } from './proxiedArtifacts';
 import { SHAPES } from './restShapes';
 import type { Shape } from './shape';
@@ -67,7 +69,8 @@ export class RestStore implements TrackingStore, RegistryStore {
     registryRead: true,
     registryWrite: true,
     artifacts: true,
-    traces: false,
+    traces: true,
+    traceFeedback: true,
     runPaging: 'server',
     historyBulkInterval: false,
   });
@@ -454,6 +457,24 @@ export class RestStore implements TrackingStore, RegistryStore {
     // /get-artifact sits beside /api (under any static prefix) and resolves every artifact
     // location the server knows, including proxied mlflow-artifacts:/ roots.
     return this.http.operation(() => this.http.bytes('/get-artifact', { run_id: runId, path }, { notFound: `artifact '${path}' of run ${runId}` }));
+  }
+
+  // ---------------------------------------------------------------- traces (extension/core/traces/restTraces.ts)
+
+  private get traces(): RestTraces {
+    return new RestTraces(this.http);
+  }
+
+  searchTraces(opts: SearchTracesOptions): Promise<TracesPage> {
+    return this.traces.searchTraces(opts);
+  }
+
+  getTrace(traceId: string): Promise<Trace> {
+    return this.traces.getTrace(traceId);
+  }
+
+  createFeedback(feedback: NewFeedback): Promise<Assessment> {
+    return this.traces.createFeedback(feedback);
   }
 
   // ---------------------------------------------------------------- proxied artifacts (mlflow-artifacts:)
