@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { experimentTooltip, neutralizeText, runDescription, runLabel, runTooltip } from '../core/model/display';
-import type { Experiment, Run, RunStatus } from '../core/model/entities';
+import type { Experiment, LoggedModel, Run, RunStatus } from '../core/model/entities';
+import { loggedModelsGroupItem, loggedModelItem, loggedModelTooltip } from './loggedModelItems';
 import { contentKey, ExperimentRuns, levelKey, type ExperimentRunsOptions, type RunsChanges } from '../core/runs/experimentRuns';
 import { EMPTY_QUERY, validateRunsQuery, type RunsQuery } from '../core/runs/runsQuery';
 import { errText } from '../core/store/fileStore';
@@ -19,6 +20,8 @@ export type ExperimentsNode =
   | { type: 'run'; run: Run; experimentId: string }
   | { type: 'more'; experimentId: string; parentRunId?: string }
   | { type: 'orphans'; experimentId: string; count: number }
+  | { type: 'loggedModels'; experimentId: string; models: LoggedModel[] }
+  | { type: 'loggedModel'; model: LoggedModel }
   | { type: 'message'; key: string; text: string; error: boolean };
 
 type RunNode = Extract<ExperimentsNode, { type: 'run' }>;
@@ -147,7 +150,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         return [];
       }
     }
-    if (node.type === 'experiment') return this.levelNodes(model.runs, node.experiment.experimentId, undefined);
+    if (node.type === 'experiment') {
+      const [group, runs] = await Promise.all([this.loggedModelsGroup(state.store, node.experiment.experimentId), this.levelNodes(model.runs, node.experiment.experimentId, undefined)]);
+      return group ? [group, ...runs] : runs;
+    }
+    if (node.type === 'loggedModels') return node.models.map((m) => this.keep(`lm:${m.modelId}`, { type: 'loggedModel', model: m }, (n) => (n.model = m)));
     if (node.type === 'run') return this.levelNodes(model.runs, node.experimentId, node.run.info.runId);
     if (node.type === 'orphans') {
       const runs = await model.runs.orphans(node.experimentId);
@@ -182,8 +189,26 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     }
   }
 
+  /** MLflow 3 logged models of an experiment as one "Models" group above its runs; none, no group. */
+  private async loggedModelsGroup(store: TrackingReader, experimentId: string): Promise<ExperimentsNode | undefined> {
+    if (!store.capabilities.loggedModels) return undefined;
+    try {
+      const models = await this.progress('loading logged models', () => store.searchLoggedModels({ experimentIds: [experimentId] }));
+      if (models.length === 0) return undefined;
+      return this.keep(`lms:${experimentId}`, { type: 'loggedModels', experimentId, models }, (n) => (n.models = models));
+    } catch (e) {
+      // The runs below still show; a server without logged-model endpoints is no error for them.
+      this.log.warn(`Reading logged models of experiment ${experimentId} from ${store.uri}: ${errText(e)}`);
+      return undefined;
+    }
+  }
+
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
     switch (node.type) {
+      case 'loggedModels':
+        return loggedModelsGroupItem(node.experimentId, node.models.length);
+      case 'loggedModel':
+        return loggedModelItem(node.model);
       case 'more': {
         const item = new vscode.TreeItem('Load more runs…', vscode.TreeItemCollapsibleState.None);
         item.id = `more:${levelKey(node.experimentId, node.parentRunId)}`;
@@ -236,6 +261,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   /** Tooltips are plain text built when the pointer rests on a row: store strings never become links. */
   resolveTreeItem(item: vscode.TreeItem, node: ExperimentsNode): vscode.TreeItem {
     if (node.type === 'run') item.tooltip = runTooltip(node.run);
+    else if (node.type === 'loggedModel') item.tooltip = loggedModelTooltip(node.model);
     else if (node.type === 'experiment') item.tooltip = experimentTooltip(node.experiment);
     return item;
   }
