@@ -1,7 +1,9 @@
 """Writes the demo workspace that `scripts/demo.sh` opens: MLflow's default store (sqlite:///mlflow.db),
 filled by the real mlflow client with runs that really train (scikit-learn on data sets that ship with
 it, so nothing is downloaded), nested sweeps, a run still RUNNING, a failed one, and registered models
-with aliases, plus an MLproject whose entry point trains for real.
+with aliases, plus an MLproject whose entry point trains for real; and for GenAI, registered prompts
+with versions and aliases, traces of a toy agent (a stand-in chat model: nothing calls an LLM) with
+human feedback, and a `mlflow.genai.evaluate` run.
 
 Usage: python make_demo.py WORKSPACE_DIR
 """
@@ -15,6 +17,8 @@ ws = os.path.abspath(sys.argv[1])
 os.makedirs(ws, exist_ok=True)
 os.chdir(ws)  # the SQL store puts artifacts in ./mlruns of the working directory, as a user's script would
 warnings.simplefilter("ignore")
+# Traces are exported in the background by default; feedback on a trace needs it written first.
+os.environ["MLFLOW_ENABLE_ASYNC_TRACE_LOGGING"] = "false"
 
 import numpy as np  # noqa: E402
 import mlflow  # noqa: E402
@@ -177,5 +181,67 @@ with open(os.path.join(ws, "train.py"), "w") as f:
         "        mlflow.log_metrics({'train_loss': clf.loss_, 'val_loss': log_loss(yva, p_va, labels=np.arange(10)),\n"
         "                            'val_accuracy': accuracy_score(yva, p_va.argmax(1))}, step=epoch)\n"
     )
+# ---------------------------------------------------------------- GenAI: prompts, traces, feedback, an evaluation
+genai = mlflow.set_experiment("support-bot")
+client.set_experiment_tag(genai.experiment_id, "mlflow.note.content", "A toy support agent: traced calls (retriever, chat model), prompts in the registry, human feedback and an evaluation run. No LLM is called; the chat model is a stand-in.")
+
+p1 = mlflow.genai.register_prompt(name="support-answer", template="You are a support agent for {{product}}. Answer the question briefly.\n\nQuestion: {{question}}", commit_message="first draft", tags={"team": "support"})
+p2 = mlflow.genai.register_prompt(name="support-answer", template="You are a friendly support agent for {{product}}.\nAnswer in at most {{max_sentences}} sentences, and cite the manual section.\n\nQuestion: {{question}}", commit_message="cite the manual")
+mlflow.genai.set_prompt_alias("support-answer", alias="production", version=p1.version)
+mlflow.genai.set_prompt_alias("support-answer", alias="staging", version=p2.version)
+mlflow.genai.register_prompt(name="summarize-ticket", template=[{"role": "system", "content": "Summarize support tickets in one line."}, {"role": "user", "content": "{{ticket}}"}], commit_message="chat format")
+
+MANUAL = {"reset": "Section 2.1: hold the power button for 10 s.", "export": "Section 5.3: File > Export > CSV.", "billing": "Section 8: invoices are under Account > Billing."}
+
+@mlflow.trace(span_type="RETRIEVER")
+def retrieve(question):
+    time.sleep(0.01)
+    return [{"page_content": v, "metadata": {"section": k}} for k, v in MANUAL.items() if k in question.lower()]
+
+@mlflow.trace(span_type="CHAT_MODEL")
+def chat(messages):
+    time.sleep(0.02)
+    span = mlflow.get_current_active_span()
+    if span is not None:
+        span.set_attribute("mlflow.chat.tokenUsage", {"input_tokens": 40 + len(messages[-1]["content"]) // 4, "output_tokens": 25, "total_tokens": 65 + len(messages[-1]["content"]) // 4})
+    if "refund" in messages[-1]["content"]:
+        raise RuntimeError("upstream model timed out after 30 s")
+    docs = messages[-1]["content"].split("Section")[1:]
+    text = ("According to the manual, Section" + docs[0]) if docs else "I could not find this in the manual; please contact support."
+    return {"choices": [{"message": {"role": "assistant", "content": text}}]}
+
+@mlflow.trace(span_type="AGENT")
+def answer(question):
+    prompt = mlflow.genai.load_prompt("prompts:/support-answer@production")
+    docs = retrieve(question)
+    text = prompt.format(product="Acme Router", question=question)
+    out = chat([{"role": "system", "content": text}, {"role": "user", "content": question + "\n" + " ".join(d["page_content"] for d in docs)}])
+    return out["choices"][0]["message"]["content"]
+
+qs = ["How do I reset the router?", "How to export my logs?", "Where is my billing invoice?", "Can I get a refund?", "<b>bold</b> question with <script>alert(1)</script>?"]
+ids = []
+for q in qs:
+    try:
+        answer(q)
+    except Exception:
+        pass
+    ids.append(mlflow.get_last_active_trace_id())
+from mlflow.entities import AssessmentSource
+mlflow.log_feedback(trace_id=ids[0], name="helpful", value=True, source=AssessmentSource(source_type="HUMAN", source_id="alice@example.com"), rationale="Correct section cited.")
+mlflow.log_feedback(trace_id=ids[1], name="helpful", value=False, source=AssessmentSource(source_type="HUMAN", source_id="bob@example.com"), rationale="Too vague.")
+mlflow.log_expectation(trace_id=ids[0], name="expected_answer", value="Hold the power button for 10 s.")
+
+from mlflow.genai.scorers import scorer
+@scorer
+def mentions_section(outputs) -> bool:
+    return "Section" in str(outputs)
+@scorer
+def short_answer(outputs) -> float:
+    return min(1.0, 80 / max(1, len(str(outputs))))
+data = [{"inputs": {"question": q}, "expectations": {"expected_response": "cite"}} for q in qs[:3] + ["Does the router support IPv6?"]]
+with mlflow.start_run(run_name="eval-support-answer-v1"):
+    mlflow.genai.evaluate(data=data, predict_fn=lambda question: answer(question), scorers=[mentions_section, short_answer])
+
 n_runs = len(client.search_runs([digits.experiment_id, diab.experiment_id], max_results=1000))
-print(f"demo store {uri}: {n_runs} runs, models digits-mlp (champion, challenger) and diabetes-gbr (champion), mlflow {mlflow.__version__}")
+n_traces = len(mlflow.search_traces(locations=[genai.experiment_id], return_type="list"))
+print(f"demo store {uri}: {n_runs} runs, models digits-mlp (champion, challenger) and diabetes-gbr (champion), prompts support-answer (production, staging) and summarize-ticket, {n_traces} traces, mlflow {mlflow.__version__}")

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { experimentTooltip, neutralizeText, runDescription, runLabel, runTooltip } from '../core/model/display';
-import type { Experiment, LoggedModel, Run, RunStatus } from '../core/model/entities';
+import { TAG, type Experiment, type LoggedModel, type Run, type RunStatus } from '../core/model/entities';
 import { loggedModelsGroupItem, loggedModelItem, loggedModelTooltip } from './loggedModelItems';
 import { contentKey, ExperimentRuns, levelKey, type ExperimentRunsOptions, type RunsChanges } from '../core/runs/experimentRuns';
 import { EMPTY_QUERY, validateRunsQuery, type RunsQuery } from '../core/runs/runsQuery';
@@ -201,6 +201,30 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       this.log.warn(`Reading logged models of experiment ${experimentId} from ${store.uri}: ${errText(e)}`);
       return undefined;
     }
+  }
+
+  /** For TreeView.reveal: a run sits under its parent run when that is shown, else under its experiment. */
+  getParent(node: ExperimentsNode): ExperimentsNode | undefined {
+    if (node.type === 'experiment' || node.type === 'message') return undefined;
+    if (node.type === 'loggedModel') return this.nodes.get(`lms:${node.model.experimentId}`);
+    const parentRunId = node.type === 'run' ? node.run.data.tags[TAG.parentRunId] : node.type === 'more' ? node.parentRunId : undefined;
+    const parent = parentRunId ? this.nodes.get(`run:${parentRunId}`) : undefined;
+    return parent ?? this.nodes.get(`exp:${node.experimentId}`);
+  }
+
+  /**
+   * The node of a run the view may not have loaded yet (one just started by the runner): reads its
+   * experiment's first page, and its parent's children for a nested run. Undefined when the run is
+   * not on those pages (filtered out, or beyond the loaded pages).
+   */
+  async nodeForRun(run: Run): Promise<ExperimentsNode | undefined> {
+    const roots = await this.getChildren();
+    const exp = roots.find((n) => n.type === 'experiment' && n.experiment.experimentId === run.info.experimentId);
+    if (!exp) return undefined;
+    const top = await this.getChildren(exp);
+    const parentRunId = run.data.tags[TAG.parentRunId];
+    const level = parentRunId ? await this.getChildren(top.find((n) => n.type === 'run' && n.run.info.runId === parentRunId) ?? exp) : top;
+    return level.find((n) => n.type === 'run' && n.run.info.runId === run.info.runId);
   }
 
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pyFloatRepr } from '../../extension/core/lang/yamlSupport';
 import { mlflowEnv, mlflowPython, repoRoot } from '../support/python';
@@ -11,7 +12,7 @@ import { mlflowEnv, mlflowPython, repoRoot } from '../support/python';
  * store, holding the same data. Every value is a pure function of (run index, metric, step), so the
  * bench can check any run against `expectedRun()` without keeping the data around.
  *
- * The stores are cached under .cache/bench/<sizes>/ and reused: the full size takes minutes to
+ * The stores are cached under ~/.cache/mlflow-workbench-bench/<sizes>/ (benchCacheDir) and reused: the full size takes minutes to
  * write. A store counts as present only when its ready marker exists (written last, atomically).
  */
 
@@ -261,9 +262,17 @@ async function generateSqlite(store: BenchStore): Promise<Ready> {
   return { experimentId: String(out.experiment_id), generatedSeconds: (performance.now() - t) / 1000 };
 }
 
+/**
+ * Where generated bench stores are kept between runs: outside the repository (gigabytes of small
+ * files would slow every tool that walks the repo, the .vsix packager among them). MLWB_BENCH_CACHE overrides.
+ */
+export function benchCacheDir(): string {
+  return process.env.MLWB_BENCH_CACHE || join(homedir(), '.cache', 'mlflow-workbench-bench');
+}
+
 /** Returns the cached stores for these sizes, generating whichever is missing (both in parallel). */
 export async function ensureBenchStores(sizes: BenchSizes): Promise<BenchStore> {
-  const dir = join(repoRoot, '.cache', 'bench', `runs${sizes.runs}-steps${sizes.steps}-v${FORMAT_VERSION}`);
+  const dir = join(benchCacheDir(), `runs${sizes.runs}-steps${sizes.steps}-v${FORMAT_VERSION}`);
   const store: BenchStore = {
     sizes,
     dir,

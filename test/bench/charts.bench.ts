@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { startMlflowServer } from '../support/mlflowServer';
 import { mlflowEnv, mlflowPython, repoRoot } from '../support/python';
+import { benchCacheDir } from './benchStores';
 import { median, round } from './benchTiming';
 
 /**
  * Issue #9's chart benchmark. RUNS runs × STEPS steps of one metric (`loss`), as a file store and
- * as MLflow's SQLite store (test/bench/make_chart_bench.py; cached in .cache/bench/).
+ * as MLflow's SQLite store (test/bench/make_chart_bench.py; cached in ~/.cache/mlflow-workbench-bench/).
  *
  * - host load + downsample: what the chart panel does for all runs (read, sample to 1,000 points,
  *   pack for the webview), in a child process per store kind (SQLite under Node 24 for node:sqlite);
@@ -52,7 +53,7 @@ interface Stores {
 }
 
 function ensureStores(runs: number, steps: number): Stores {
-  const dir = join(repoRoot, '.cache', 'bench', `charts-r${runs}-s${steps}-v${FORMAT}`);
+  const dir = join(benchCacheDir(), `charts-r${runs}-s${steps}-v${FORMAT}`);
   const ready = join(dir, 'ready.json');
   const storesDir = join(dir, 'stores');
   if (!existsSync(ready)) {

@@ -19,7 +19,7 @@ import { ensureBenchStores } from './benchStores';
  * The page is the shipped bundle (webviews/runsTable, built with esbuild as scripts/build.mjs does)
  * in Debian's Chromium. Its requests are answered by the host's own handlers
  * (extension/host/runsTableRequests.ts) on the file store of the 10,000-run bench experiment
- * (.cache/bench, the layout real mlflow writes) through `searchRunsPage`, page after page.
+ * (~/.cache/mlflow-workbench-bench, the layout real mlflow writes) through `searchRunsPage`, page after page.
  *
  * Two ways to the bottom: a steady wheel-like scroll (a fixed step per animation frame, waiting at
  * the end of the loaded rows for the next page, as a user must), and scrollbar jumps (the thumb

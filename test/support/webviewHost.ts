@@ -1,12 +1,19 @@
 import { requestError } from '../../extension/host/webview/requestError';
-import type { HostToWebview, PanelContract, RequestHandlers, WebviewToHost } from '../../webviews/platform/envelope';
+import { fromWire, toWire, type HostToWebview, type PanelContract, type RequestHandlers, type WebviewToHost } from '../../webviews/platform/envelope';
 import type { VsCodeApi } from '../../webviews/platform/panelClient';
 
 /**
  * The extension host's side of a panel in a DOM test: a VsCodeApi for the webview whose requests
  * are answered by the given handlers (which call the real store and the real host mappers), with
- * a log of everything the webview sent. This stands in for VS Code's postMessage channel only.
+ * a log of everything the webview sent. This stands in for VS Code's postMessage channel only, and
+ * carries messages as that channel does: as JSON, with binary data passed alongside as bytes.
  */
+export function crossChannel<T>(m: T): T {
+  const buffers: unknown[] = [];
+  const text = JSON.stringify(m, (_k, v: unknown) => (ArrayBuffer.isView(v) ? { $buffer: buffers.push(v) - 1 } : v));
+  return JSON.parse(text, (_k, v: unknown) => (v && typeof v === 'object' && typeof (v as { $buffer?: unknown }).$buffer === 'number' ? buffers[(v as { $buffer: number }).$buffer] : v)) as T;
+}
+
 export class TestPanelHost<C extends PanelContract> {
   readonly sent: WebviewToHost<C>[] = [];
   state: C['state'] | undefined;
@@ -29,7 +36,8 @@ export class TestPanelHost<C extends PanelContract> {
 
   /** Pushes or answers go to the page as VS Code delivers them: a 'message' event on window. */
   deliver(m: HostToWebview<C>): void {
-    const ev = new (globalThis as unknown as { MessageEvent: typeof MessageEvent }).MessageEvent('message', { data: m });
+    // As PanelHost sends it: through toWire, then across the channel.
+    const ev = new (globalThis as unknown as { MessageEvent: typeof MessageEvent }).MessageEvent('message', { data: crossChannel(toWire(m)) });
     this.target.dispatchEvent(ev);
   }
 
@@ -58,7 +66,9 @@ export class TestPanelHost<C extends PanelContract> {
     }
   }
 
-  private receive(m: WebviewToHost<C>): void {
+  private receive(sent: WebviewToHost<C>): void {
+    // As PanelHost receives it: across the channel, then through fromWire.
+    const m = fromWire(crossChannel(sent));
     this.sent.push(m);
     if (m.kind !== 'request') return;
     this.pending++;

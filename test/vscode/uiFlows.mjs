@@ -91,42 +91,59 @@ export const registryEditFlow = {
     await expand(row(models, model.name));
     const vRow = row(models, `Version ${version}`);
     await vRow.waitFor({ timeout: 20_000 });
-    await vRow.hover();
-    await vRow.locator('.action-label[aria-label^="Set Alias"]').click();
+    // The click can land while the tree re-renders (a refresh replaces the row): select the row,
+    // then retry the inline action until the input box is there.
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 10_000 });
+    for (let attempt = 0; ; attempt++) {
+      await vRow.click();
+      await vRow.hover();
+      await vRow.locator('.action-label[aria-label^="Set Alias"]').click();
+      if (await input.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      if (attempt >= 3) throw new Error(`no alias input box after ${attempt + 1} clicks on Set Alias; notifications: ${await notificationText(page)}`);
+    }
     await input.fill('ui-check');
     await page.keyboard.press('Enter');
-    // A local mlflow server may have to start first (seconds, more on a busy machine). If the row has
-    // not changed after a while, the view is refreshed by hand, as a user would; the Python check
-    // below still decides whether the alias was written.
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(async () => {
+      throw new Error(`the alias input box stayed open: ${await page.locator('.quick-input-widget').innerText().catch(() => '?')}`);
+    });
+    // The write first (a local mlflow server may have to start: seconds, more on a busy machine),
+    // read back by mlflow itself, so a failure says whether the write or the view is at fault.
+    const sqlite = existsSync(join(workspace, 'mlflow.db'));
+    const uri = sqlite ? `sqlite:///${join(workspace, 'mlflow.db')}` : pathToFileURL(join(workspace, 'mlruns')).href;
+    const code = `import sys, mlflow\nc = mlflow.MlflowClient(sys.argv[1])\ntry:\n  print(c.get_model_version_by_alias(sys.argv[2], 'ui-check').version)\nexcept Exception:\n  print('none')`;
+    const readBack = () =>
+      execFileSync(mlflowPython(), ['-c', code, uri, model.name], {
+        env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', MLFLOW_TRACKING_URI: uri, PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet' },
+        encoding: 'utf8',
+      }).trim();
+    let got = readBack();
+    for (const end = Date.now() + 90_000; got === 'none' && Date.now() < end; got = readBack()) await page.waitForTimeout(1_000);
+    assert.equal(got, String(version), `mlflow reads @ui-check as ${got}; notifications: ${await notificationText(page)}`);
+    // Then the view. If the row has not changed after a while, the view is refreshed by hand, as a user would.
     const shown = () =>
       page.waitForFunction(
         ({ sel, label }) => [...document.querySelectorAll(sel)].some((r) => r.textContent.includes(label) && r.textContent.includes('@ui-check')),
         { sel: '.pane .monaco-list-row', label: `Version ${version}` },
-        { timeout: 30_000 },
+        { timeout: 20_000 },
       );
     for (let attempt = 0; ; attempt++) {
       try {
         await shown();
         break;
       } catch (e) {
-        if (attempt >= 2) throw e;
+        if (attempt >= 2) throw new Error(`the store has @ui-check but the Models view does not show it: ${e}`);
         await page.locator('.pane-header', { hasText: 'Models' }).first().hover();
-        await page.locator('.pane-header .action-label[aria-label^="Refresh"]').last().click().catch(() => undefined);
+        await pane(page, 'Models').locator('.pane-header .action-label[aria-label^="Refresh"]').first().click().catch(() => undefined);
       }
     }
     await shot('08-alias-set-inline');
-    const sqlite = existsSync(join(workspace, 'mlflow.db'));
-    const uri = sqlite ? `sqlite:///${join(workspace, 'mlflow.db')}` : pathToFileURL(join(workspace, 'mlruns')).href;
-    const code = `import sys, mlflow\nc = mlflow.MlflowClient(sys.argv[1])\nprint(c.get_model_version_by_alias(sys.argv[2], 'ui-check').version)`;
-    const got = execFileSync(mlflowPython(), ['-c', code, uri, model.name], {
-      env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', MLFLOW_TRACKING_URI: uri, PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet' },
-      encoding: 'utf8',
-    }).trim();
-    assert.equal(got, String(version), `mlflow reads @ui-check as version ${got}`);
   },
 };
+
+/** The text of the visible notification toasts (for failure messages). */
+async function notificationText(page) {
+  return (await page.locator('.notification-toast').allInnerTexts().catch(() => [])).join(' | ').replace(/\s+/g, ' ') || '(none)';
+}
 
 /** Visible text of the active editor, line by line (Monaco renders spaces as U+00A0). */
 async function editorLines(page) {
@@ -311,6 +328,37 @@ userFlows.push(
       await shot('11-artifact-image-preview');
       await runCommand(page, 'View: Close Editor');
       assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'closing the image asked something');
+    },
+  },
+  {
+    name: "run details: Open Charts charts the run's metrics",
+    fn: async (page, { expected, shot }) => {
+      await openMlflowContainer(page);
+      const exps = pane(page, 'Experiments');
+      const parent = expected.runs.find((r) => r.run_id === expected.parent_run_id);
+      const child = expected.runs.find((r) => r.tags['mlflow.parentRunId'] === parent.run_id && r.lifecycle_stage === 'active' && Object.keys(r.metrics).length > 0);
+      const expName = expected.experiments.find((x) => x.experiment_id === parent.experiment_id).name;
+      await expand(row(exps, expName));
+      await expand(row(exps, parent.run_name));
+      await row(exps, child.run_name).locator('.label-name').click();
+      const details = await waitForFrame(page, (body) => body.includes(child.run_id) && body.includes('Open Charts'), 20_000);
+      assert.ok(details, `the details of ${child.run_name} offer no Open Charts`);
+      await details.locator('[data-action="open-charts"]').click();
+      const end = Date.now() + 60_000;
+      let keys = [];
+      while (Date.now() < end) {
+        for (const f of page.frames()) {
+          keys = await f
+            .evaluate((id) => (window.__mlwbCharts?.ready && window.__mlwbCharts.state().runIds.includes(id) ? window.__mlwbCharts.charts().map((c) => c.key) : []), child.run_id)
+            .catch(() => []);
+          if (keys.length) break;
+        }
+        if (keys.length) break;
+        await page.waitForTimeout(250);
+      }
+      for (const k of Object.keys(child.metrics)) assert.ok(keys.includes(k), `the chart panel shows ${keys.join(', ') || 'nothing'}, not ${k}`);
+      await shot('13-run-details-open-charts');
+      await runCommand(page, 'View: Close All Editors');
     },
   },
 );
@@ -576,3 +624,6 @@ export const restrictedHostileFlow = {
     assert.equal(existsSync(marker), false, `the folder's own Python package ran: ${marker} was written`);
   },
 };
+
+// Shared with the flows of other files (runnerFlows.mjs).
+export { expand, openMlflowContainer, pane, row, runCommand, waitForFrame };

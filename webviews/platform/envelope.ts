@@ -10,8 +10,9 @@
  *                    { kind: 'push', name, payload }          unsolicited (init, store changed…)
  *
  * Payloads carry raw values (numbers, ms timestamps, plain strings); formatting is the webview's
- * job, so a test can check what the host sends without parsing display text. Messages go through
- * postMessage's structured clone, so NaN and ±Infinity (legal MLflow metric values) survive.
+ * job, so a test can check what the host sends without parsing display text. VS Code carries
+ * postMessage between processes as JSON, which turns NaN and ±Infinity (legal MLflow metric values)
+ * into null: both sides send messages through `toWire` and read them through `fromWire`.
  */
 
 /** What a panel declares. Write contracts as `type` aliases (not interfaces) so they fit these records. */
@@ -58,4 +59,71 @@ export type HostToWebview<C extends PanelContract> =
 /** A cheap shape check on what arrives from the other side (messages cross a process boundary). */
 export function isEnvelope(m: unknown): m is { kind: string } {
   return typeof m === 'object' && m !== null && typeof (m as { kind?: unknown }).kind === 'string';
+}
+
+/**
+ * How a non-finite number travels (JSON has none). Payload keys can be anything a store holds, so
+ * keys that start with `$`s and then `mlwb` get one more `$` on the way (and lose it after): a
+ * payload key can then never read as the marker.
+ */
+const NON_FINITE = '$mlwbNonFinite';
+const ESCAPED_KEY = /^\$+mlwb/;
+const escapeKey = (k: string) => (k.charCodeAt(0) === 36 && ESCAPED_KEY.test(k) ? '$' + k : k);
+const unescapeKey = (k: string) => (k.charCodeAt(0) === 36 && k.charCodeAt(1) === 36 && ESCAPED_KEY.test(k) ? k.slice(1) : k);
+
+/**
+ * NaN and ±Infinity anywhere in a message → `{ $mlwbNonFinite: 'NaN' | 'Infinity' | '-Infinity' }`.
+ * Binary data (typed arrays, ArrayBuffers) is passed through untouched: VS Code sends it as bytes.
+ * Returns the same object when nothing needed changing, so large plain payloads are not copied.
+ */
+export function toWire<T>(value: T): T {
+  return encode(value) as T;
+}
+
+function encode(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : { [NON_FINITE]: String(v) };
+  if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return v;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const e = encode(v[i]);
+      if (e !== v[i]) (out ??= v.slice())[i] = e;
+    }
+    return out ?? v;
+  }
+  let out: Record<string, unknown> | undefined;
+  const entries = Object.entries(v);
+  if (entries.some(([k]) => escapeKey(k) !== k)) {
+    out = {};
+    for (const [k, x] of entries) out[escapeKey(k)] = encode(x);
+    return out;
+  }
+  for (const [k, x] of entries) {
+    const e = encode(x);
+    if (e !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = e;
+  }
+  return out ?? v;
+}
+
+/** The inverse of toWire, after the message crossed: restores the non-finite numbers in place. */
+export function fromWire<T>(value: T): T {
+  return decode(value) as T;
+}
+
+function decode(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = decode(v[i]);
+    return v;
+  }
+  const o = v as Record<string, unknown>;
+  const tag = o[NON_FINITE];
+  if (typeof tag === 'string' && Object.keys(o).length === 1) return tag === 'NaN' ? NaN : tag === 'Infinity' ? Infinity : tag === '-Infinity' ? -Infinity : v;
+  for (const k of Object.keys(o)) {
+    const plain = unescapeKey(k);
+    const x = decode(o[k]);
+    if (plain !== k) delete o[k];
+    o[plain] = x;
+  }
+  return o;
 }

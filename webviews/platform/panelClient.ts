@@ -1,5 +1,7 @@
 import {
+  fromWire,
   isEnvelope,
+  toWire,
   type EventName,
   type HostToWebview,
   type PanelContract,
@@ -58,11 +60,12 @@ export function createPanelClient<C extends PanelContract>(opts: ClientOptions<C
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   const handlers = new Map<string, (payload: unknown) => void>();
   let nextId = 1;
-  const post = (m: WebviewToHost<C>) => api.postMessage(m);
+  const post = (m: WebviewToHost<C>) => api.postMessage(toWire(m));
 
   target.addEventListener('message', (ev: Event) => {
-    const m = (ev as MessageEvent).data as HostToWebview<C>;
-    if (!isEnvelope(m)) return;
+    const data: unknown = (ev as MessageEvent).data;
+    if (!isEnvelope(data)) return;
+    const m = fromWire(data) as HostToWebview<C>;
     if (m.kind === 'response') {
       const p = pending.get(m.id);
       if (!p) return;

@@ -42,6 +42,8 @@ export interface ProjectParam {
   type?: string;
   short: boolean;
   defaultNode?: Node;
+  /** Python's str() of the loaded default: the text `mlflow run` substitutes (then shell-quotes). */
+  defaultValue?: string;
 }
 export interface Placeholder {
   name: string;
@@ -63,11 +65,23 @@ export interface ProjectEntryPoint {
   paramsPair?: Pair;
   placeholders: Placeholder[];
 }
+/** The environment section as written (MLflow's fallbacks to python_env.yaml / conda.yaml are the model's job). */
+export interface DeclaredEnvironment {
+  key: (typeof ENV_KEYS)[number];
+  /** python_env / conda_env: the file as written (relative to the project folder). */
+  file?: string;
+  /** docker_env: the image. */
+  image?: string;
+}
 export interface ProjectAnalysis {
   kind: 'mlproject';
   parsed: ParsedYaml;
   diagnostics: Diagnostic[];
   entryPoints: ProjectEntryPoint[];
+  /** `name` when it is a string. */
+  projectName?: string;
+  /** The environment key MLflow acts on, in its order (docker_env, python_env, conda_env), when set to a usable value. */
+  environment?: DeclaredEnvironment;
   dir?: string;
   fs?: FileProbe;
 }
@@ -114,6 +128,8 @@ export function analyzeMlproject(text: string, ctx: AnalysisContext = {}): Proje
   }
 
   const nameP = getPair(root, 'name');
+  if (nameP && pyKind(nameP.value) === 'str') result.projectName = strValue(nameP.value);
+  result.environment = declaredEnvironment(root);
   if (nameP && !isNullNode(nameP.value) && pyKind(nameP.value) !== 'str') {
     add(rangeOf(parsed, nameP.value as Node), 'warning', 'value-type', `'name' should be a string (PyYAML reads ${pyKind(nameP.value)})`, quoteFix(parsed, nameP.value as Node));
   }
@@ -265,9 +281,32 @@ function analyzeParam(parsed: ParsedYaml, pp: Pair, epName: string, add: AddFn, 
   if (defP && !isNullNode(defP.value)) {
     const d = defP.value as Node;
     param.defaultNode = d;
+    param.defaultValue = defaultText(parsed, d);
     checkDefault(parsed, param, d, typeP, add);
   }
   return param;
+}
+
+/** str() of what PyYAML loads for a default; collections keep their source text (MLflow would pass Python's repr-like str). */
+function defaultText(parsed: ParsedYaml, d: Node): string | undefined {
+  if (isMap(d) || isSeq(d)) return d.range ? parsed.text.slice(d.range[0], d.range[1]) : undefined;
+  if (!isScalar(d)) return undefined;
+  if ((d as Scalar).type === 'PLAIN') return pythonStr(parsed, d) ?? strValue(d);
+  return strValue(d);
+}
+
+/** Mirrors MLflow's order: a non-empty docker_env wins, then python_env, then conda_env (both files). */
+function declaredEnvironment(root: Node): DeclaredEnvironment | undefined {
+  const docker = getPair(root, 'docker_env');
+  if (docker && isMap(docker.value) && mapPairs(docker.value).length > 0) {
+    const img = getPair(docker.value, 'image');
+    return { key: 'docker_env', image: img && pyKind(img.value) === 'str' ? strValue(img.value) : undefined };
+  }
+  for (const key of ['python_env', 'conda_env'] as const) {
+    const p = getPair(root, key);
+    if (p && pyKind(p.value) === 'str' && strValue(p.value) !== '') return { key, file: strValue(p.value) };
+  }
+  return undefined;
 }
 
 function checkType(parsed: ParsedYaml, node: Scalar, type: string, name: string, add: AddFn): void {

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { FilterError } from '../../core/filter/errors';
 import { errText } from '../../core/store/fileStore';
 import {
+  fromWire,
   isEnvelope,
+  toWire,
   type EventName,
   type HostToWebview,
   type PanelContract,
@@ -71,18 +73,18 @@ export class PanelHost<C extends PanelContract> implements vscode.Disposable {
 
   push<P extends PushName<C>>(name: P, payload: C['pushes'][P]): void {
     const m = { kind: 'push', name, payload } as HostToWebview<C>;
-    if (this.ready) void this.panel.webview.postMessage(m);
+    if (this.ready) void this.panel.webview.postMessage(toWire(m));
     else this.queue.push(m);
   }
 
   private async receive(raw: unknown): Promise<void> {
     if (!isEnvelope(raw)) return;
-    const m = raw as WebviewToHost<C>;
+    const m = fromWire(raw) as WebviewToHost<C>;
     if (m.kind === 'ready') {
       this.ready = true;
       const queued = this.queue;
       this.queue = [];
-      for (const q of queued) void this.panel.webview.postMessage(q);
+      for (const q of queued) void this.panel.webview.postMessage(toWire(q));
       this.readyEmitter.fire();
     } else if (m.kind === 'request') {
       const handler = this.handlers[m.method] as ((p: unknown) => unknown) | undefined;
@@ -97,7 +99,7 @@ export class PanelHost<C extends PanelContract> implements vscode.Disposable {
           if (!(e instanceof FilterError)) this.log.warn(`${String(m.method)}: ${errText(e)}`);
         }
       }
-      if (!this.disposed) void this.panel.webview.postMessage(reply);
+      if (!this.disposed) void this.panel.webview.postMessage(toWire(reply));
     } else if (m.kind === 'event') {
       const handler = this.events[m.name] as ((p: unknown) => void) | undefined;
       try {
