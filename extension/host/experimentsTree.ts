@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { experimentTooltip, neutralizeText, runDescription, runLabel, runTooltip } from '../core/model/display';
-import { TAG, type Experiment, type LoggedModel, type Run, type RunStatus } from '../core/model/entities';
+import { TAG, type Experiment, type LoggedModel, type Run, type RunStatus, type ViewType } from '../core/model/entities';
 import { loggedModelsGroupItem, loggedModelItem, loggedModelTooltip } from './loggedModelItems';
 import { contentKey, ExperimentRuns, levelKey, type ExperimentRunsOptions, type RunsChanges } from '../core/runs/experimentRuns';
 import { EMPTY_QUERY, validateRunsQuery, type RunsQuery } from '../core/runs/runsQuery';
@@ -48,12 +48,30 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   onMessage: (message: string | undefined) => void = () => undefined;
   /** Set by the extension: the query changed (for the view's description and context keys). */
   onQuery: (q: RunsQuery) => void = () => undefined;
+  private deletedShown = false;
 
   constructor(
     private readonly session: StoreSession,
     private readonly log: vscode.LogOutputChannel,
-    private readonly runsOptions: ExperimentRunsOptions = {},
+    private runsOptions: ExperimentRunsOptions = {},
   ) {}
+
+  /** Whether deleted experiments and runs are listed (marked) beside the active ones. */
+  get showDeleted(): boolean {
+    return this.deletedShown;
+  }
+
+  /** Lists deleted experiments and runs too (or not): every level is read again with the new view type. */
+  setShowDeleted(on: boolean): void {
+    if (on === this.deletedShown) return;
+    this.deletedShown = on;
+    this.runsOptions = { ...this.runsOptions, viewType: on ? 'ALL' : 'ACTIVE_ONLY' };
+    this.reset();
+  }
+
+  private get experimentViewType(): ViewType {
+    return this.deletedShown ? 'ALL' : 'ACTIVE_ONLY';
+  }
 
   get currentQuery(): RunsQuery {
     return this.query;
@@ -90,7 +108,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     await this.progress('refreshing runs', async () => {
       let rootChanged = false;
       try {
-        const exps = await model.store.searchExperiments({ viewType: 'ACTIVE_ONLY' });
+        const exps = await model.store.searchExperiments({ viewType: this.experimentViewType });
         const before = this.experiments ?? [];
         rootChanged = exps.length !== before.length || exps.some((e, i) => contentKey(e) !== contentKey(before[i]));
       } catch (e) {
@@ -139,7 +157,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     const model = this.currentModel()!;
     if (!node) {
       try {
-        const exps = await this.progress('loading experiments', () => state.store.searchExperiments({ viewType: 'ACTIVE_ONLY' }));
+        const exps = await this.progress('loading experiments', () => state.store.searchExperiments({ viewType: this.experimentViewType }));
         this.experiments = exps;
         this.onMessage(exps.length ? undefined : `No experiments in ${state.uri}`);
         return exps.map((experiment) => this.keep(`exp:${experiment.experimentId}`, { type: 'experiment', experiment }, (n) => (n.experiment = experiment)));
@@ -262,8 +280,15 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         const e = node.experiment;
         const item = new vscode.TreeItem(neutralizeText(e.name), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `exp:${e.experimentId}`;
-        item.iconPath = new vscode.ThemeIcon('beaker');
-        item.contextValue = 'experiment';
+        if (e.lifecycleStage === 'deleted') {
+          item.iconPath = new vscode.ThemeIcon('trash', new vscode.ThemeColor('disabledForeground'));
+          item.description = 'deleted';
+          item.contextValue = 'experimentDeleted';
+          item.accessibilityInformation = { label: `Experiment ${neutralizeText(e.name)}, deleted` };
+        } else {
+          item.iconPath = new vscode.ThemeIcon('beaker');
+          item.contextValue = 'experiment';
+        }
         return item;
       }
       case 'run': {
@@ -272,11 +297,14 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         const item = new vscode.TreeItem(neutralizeText(runLabel(r)), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `run:${r.info.runId}`;
         item.description = runDescription(r);
-        const [icon, color] = STATUS_ICON[r.info.status] ?? ['circle-outline', undefined];
+        const deleted = r.info.lifecycleStage === 'deleted';
+        const [icon, color] = deleted ? ['trash', 'disabledForeground'] : (STATUS_ICON[r.info.status] ?? ['circle-outline', undefined]);
         item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-        item.contextValue = hasChildren ? 'runWithChildren' : 'run';
+        if (deleted) item.description = `deleted · ${item.description}`;
+        // Deleted runs keep the 'run' prefix (open, charts, copy id still apply) and end in 'Deleted'.
+        item.contextValue = (hasChildren ? 'runWithChildren' : 'run') + (deleted ? 'Deleted' : '');
         item.command = { command: 'mlflow.openRun', title: 'Open Run Details', arguments: [node] };
-        item.accessibilityInformation = { label: `Run ${neutralizeText(runLabel(r))}, ${r.info.status.toLowerCase()}` };
+        item.accessibilityInformation = { label: `Run ${neutralizeText(runLabel(r))}, ${deleted ? 'deleted, ' : ''}${r.info.status.toLowerCase()}` };
         return item;
       }
     }

@@ -22,6 +22,8 @@ import { downloadRunArtifacts } from './artifactCommands';
 import { ArtifactFileSystem, artifactUri } from './artifactFileSystem';
 import { applyArtifactLanguage } from './artifactOpener';
 import { registerRunsQueryCommands } from './runsQueryCommands';
+import { registerLifecycleActions } from './lifecycleActions';
+import { NoteFileSystem } from './noteFileSystem';
 import { StoreSession } from './storeSession';
 
 /** What activate() returns: used by the extension-host test suite and by other extensions. */
@@ -62,6 +64,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     models.refresh();
   };
   context.subscriptions.push(registerRunsQueryCommands(experiments, experimentsView));
+  const notes = NoteFileSystem.register(session, log);
+  notes.fs.onDidSave = () => void experiments.refresh();
+  context.subscriptions.push(notes.disposable, registerLifecycleActions(session, log, experiments));
 
   const artifactFs = ArtifactFileSystem.register(session);
   context.subscriptions.push(
