@@ -26,48 +26,43 @@ interface PyVersion {
   tags: Record<string, string>;
 }
 
-function pyVersion(uri: string, name: string, version: string): PyVersion {
-  return runPythonJson<PyVersion>(`
-import json, mlflow
-c = mlflow.MlflowClient(${JSON.stringify(uri)}, ${JSON.stringify(uri)})
-v = c.get_model_version(${JSON.stringify(name)}, ${JSON.stringify(version)})
-print(json.dumps({"source": v.source, "run_id": v.run_id, "model_id": v.model_id, "aliases": sorted(v.aliases),
-  "download_uri": c.get_model_version_download_uri(${JSON.stringify(name)}, ${JSON.stringify(version)}),
-  "description": v.description, "tags": dict(v.tags)}))
-`);
-}
+const PY_VERSION = `
+def version_json(c, name, version):
+    v = c.get_model_version(name, version)
+    return {"source": v.source, "run_id": v.run_id, "model_id": v.model_id, "aliases": sorted(v.aliases),
+            "download_uri": c.get_model_version_download_uri(name, version), "description": v.description, "tags": dict(v.tags)}
+`;
 
-/** What mlflow.register_model makes of these sources, as model "py-<n>". */
-function pythonRegisters(uri: string, sources: string[]): PyVersion[] {
-  return runPythonJson<PyVersion[]>(`
+/**
+ * One Python process (each costs seconds): mlflow.register_model on the same sources as model
+ * "py-<n>", then ours read back, and the logged model's mlflow.modelVersions tag.
+ */
+function pythonRegistersAndReads(uri: string, sources: string[], ours: [string, string][], modelId: string): { py: PyVersion[]; ours: PyVersion[]; links: { name: string; version: number | string }[] } {
+  return runPythonJson(`
 import json, mlflow, warnings
 warnings.simplefilter("ignore")
 mlflow.set_tracking_uri(${JSON.stringify(uri)}); mlflow.set_registry_uri(${JSON.stringify(uri)})
 c = mlflow.MlflowClient()
-out = []
+${PY_VERSION}
+ours = [version_json(c, n, v) for n, v in ${JSON.stringify(ours)}]
+py = []
 for i, s in enumerate(${JSON.stringify(sources)}):
     v = mlflow.register_model(s, f"py-{i}")
-    v = c.get_model_version(v.name, v.version)
-    out.append({"source": v.source, "run_id": v.run_id, "model_id": v.model_id, "aliases": sorted(v.aliases),
-      "download_uri": c.get_model_version_download_uri(v.name, v.version), "description": v.description, "tags": dict(v.tags)})
-print(json.dumps(out))
+    py.append(version_json(c, v.name, str(v.version)))
+t = c.get_logged_model(${JSON.stringify(modelId)}).tags.get("mlflow.modelVersions")
+print(json.dumps({"py": py, "ours": ours, "links": json.loads(t) if t else []}))
 `);
 }
 
-function pyModelVersionsTag(uri: string, modelId: string): unknown {
-  return runPythonJson(`
-import json, mlflow
-t = mlflow.MlflowClient(${JSON.stringify(uri)}).get_logged_model(${JSON.stringify(modelId)}).tags.get("mlflow.modelVersions")
-print(json.dumps(json.loads(t) if t else None))
-`);
-}
-
-function pyRegistry(uri: string): { models: { name: string; description: string | null; tags: Record<string, string> }[]; versions: { name: string; version: string }[] } {
+/** The registry as Python sees it, plus one version in full. */
+function pyRegistry(uri: string, one: [string, string]): { models: { name: string; description: string | null; tags: Record<string, string> }[]; versions: { name: string; version: string }[]; one: PyVersion } {
   return runPythonJson(`
 import json, mlflow
 c = mlflow.MlflowClient(${JSON.stringify(uri)}, ${JSON.stringify(uri)})
+${PY_VERSION}
 print(json.dumps({"models": [{"name": m.name, "description": m.description, "tags": dict(m.tags)} for m in c.search_registered_models()],
-  "versions": sorted([{"name": v.name, "version": str(v.version)} for v in c.search_model_versions()], key=lambda v: (v["name"], int(v["version"])))}))
+  "versions": sorted([{"name": v.name, "version": str(v.version)} for v in c.search_model_versions()], key=lambda v: (v["name"], int(v["version"]))),
+  "one": version_json(c, *${JSON.stringify(one)})}))
 `);
 }
 
@@ -95,24 +90,18 @@ function registrationSuite(kind: string, setup: () => Promise<{ uri: string; sto
       assert.match(c.source, /\/exported$/);
       assert.equal(c.modelId, undefined);
 
-      const mine = [pyVersion(uri, 'reg-a', '1'), pyVersion(uri, 'reg-a', '2'), pyVersion(uri, 'reg-b', '1')];
-      const py = pythonRegisters(uri, sources);
+      const got = pythonRegistersAndReads(uri, sources, [['reg-a', '1'], ['reg-a', '2'], ['reg-b', '1']], ids.model_id);
       const strip = (v: PyVersion) => ({ ...v, aliases: [] });
-      assert.deepEqual(mine.map(strip), py.map(strip));
-      assert.deepEqual(mine.map((v) => v.aliases), [['champion'], [], ['prod']]);
+      assert.deepEqual(got.ours.map(strip), got.py.map(strip));
+      assert.deepEqual(got.ours.map((v) => v.aliases), [['champion'], [], ['prod']]);
       // The logged model lists every version made from it, ours and Python's, once each.
-      const links = pyModelVersionsTag(uri, ids.model_id) as { name: string; version: number | string }[];
-      assert.deepEqual(
-        links.map((l) => `${l.name}/${l.version}`).sort(),
-        ['py-0/1', 'py-1/1', 'reg-a/1', 'reg-a/2'],
-      );
+      assert.deepEqual(got.links.map((l) => `${l.name}/${l.version}`).sort(), ['py-0/1', 'py-1/1', 'reg-a/1', 'reg-a/2']);
       // What the version page reads: the MLmodel through the store's artifact reading.
-      const mlmodel = Buffer.from(await store.readModelVersionArtifact('reg-a', '1', 'MLmodel')).toString('utf8');
-      assert.match(mlmodel, /python_function/);
+      assert.match(Buffer.from(await store.readModelVersionArtifact('reg-a', '1', 'MLmodel')).toString('utf8'), /python_function/);
       assert.match(Buffer.from(await store.readModelVersionArtifact('reg-b', '1', 'MLmodel')).toString('utf8'), /python_function/);
     });
 
-    test('bad names, aliases and sources are refused before anything is written', async () => {
+    test('bad input refused before anything is written; create, edit and delete models and versions: read back by Python', async () => {
       assert.match(registerRequestProblem({ source: `models:/${ids.model_id}`, name: '' })!, /cannot be empty/);
       assert.match(registerRequestProblem({ source: `models:/${ids.model_id}`, name: 'a/b' })!, /'\/' or ':'/);
       assert.match(registerRequestProblem({ source: `models:/${ids.model_id}`, name: 'x', alias: 'latest' })!, /reserved/);
@@ -120,10 +109,7 @@ function registrationSuite(kind: string, setup: () => Promise<{ uri: string; sto
       assert.match(registerRequestProblem({ source: 's3://bucket/m', name: 'x' })!, /neither models:\/m-<id>/);
       await assert.rejects(registerModel(store, { source: 'models:/m-00000000000000000000000000000000', name: 'never' }), /not found|does not exist/i);
       await assert.rejects(registerModel(store, { source: `runs:/${ids.run_id}/nothing-here`, name: 'never' }), /no MLmodel under 'nothing-here'/);
-      assert.ok(!pyRegistry(uri).models.some((m) => m.name === 'never'), 'a refused registration creates no model');
-    });
 
-    test('create, edit and delete a registered model and a version: read back by Python', async () => {
       await store.createRegisteredModel('edit-me', { description: 'first' });
       await registerModel(store, { source: `models:/${ids.model_id}`, name: 'edit-me' });
       await registerModel(store, { source: `models:/${ids.model_id}`, name: 'edit-me' });
@@ -132,15 +118,15 @@ function registrationSuite(kind: string, setup: () => Promise<{ uri: string; sto
       await store.updateModelVersion('edit-me', '1', 'v1 notes');
       await store.setModelVersionTag('edit-me', '1', 'checked', 'yes');
       await store.deleteModelVersion('edit-me', '2');
-      let reg = pyRegistry(uri);
+      await registerModel(store, { source: `models:/${ids.model_id}`, name: 'drop-me' });
+      await store.deleteRegisteredModel('drop-me');
+
+      const reg = pyRegistry(uri, ['edit-me', '1']);
+      assert.ok(!reg.models.some((m) => m.name === 'never' || m.name === 'drop-me'), 'refused and deleted models are gone');
       assert.deepEqual(reg.models.find((m) => m.name === 'edit-me'), { name: 'edit-me', description: 'second *markdown*', tags: { owner: 'ana' } });
-      assert.deepEqual(reg.versions.filter((v) => v.name === 'edit-me'), [{ name: 'edit-me', version: '1' }]);
-      const v1 = pyVersion(uri, 'edit-me', '1');
-      assert.equal(v1.description, 'v1 notes');
-      assert.deepEqual(v1.tags, { checked: 'yes' });
-      await store.deleteRegisteredModel('edit-me');
-      reg = pyRegistry(uri);
-      assert.ok(!reg.models.some((m) => m.name === 'edit-me'));
+      assert.deepEqual(reg.versions.filter((v) => v.name === 'edit-me' || v.name === 'drop-me'), [{ name: 'edit-me', version: '1' }]);
+      assert.equal(reg.one.description, 'v1 notes');
+      assert.deepEqual(reg.one.tags, { checked: 'yes' });
     });
   });
 }
