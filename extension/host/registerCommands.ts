@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { neutralizeText } from '../core/model/display';
 import type { LoggedModel, Run } from '../core/model/entities';
+import { withoutPrompts } from '../core/model/promptFilter';
 import { aliasNameProblem, registeredModelNameProblem } from '../core/model/registryRules';
 import { errText } from '../core/store/fileStore';
 import { registerModel, type RegisterResult } from '../core/store/registerModel';
@@ -32,7 +33,8 @@ const NEW_MODEL = '$(add) New model…';
 async function askTarget(session: StoreSession, suggested: string, what: string): Promise<{ name: string; alias?: string } | undefined> {
   const state = session.state;
   if (state.kind !== 'connected') return undefined;
-  const existing = await withStoreCall({ title: 'loading registered models' }, () => state.store.searchRegisteredModels()).catch(() => []);
+  // Prompts share the registry; a model version cannot be added to one.
+  const existing = withoutPrompts(await withStoreCall({ title: 'loading registered models' }, () => state.store.searchRegisteredModels()).catch(() => [])).models;
   const pick = await vscode.window.showQuickPick(
     [{ label: NEW_MODEL, description: 'create a registered model', name: undefined as string | undefined }, ...existing.map((m) => ({ label: neutralizeText(m.name), description: 'add a version', name: m.name }))],
     { title: neutralizeText(`Register ${what} as…`), placeHolder: 'A new registered model, or a new version of an existing one' },

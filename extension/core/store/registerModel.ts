@@ -1,5 +1,6 @@
 import type { ModelVersion } from '../model/entities';
 import { TAG } from '../model/entities';
+import { isPromptTagged } from '../model/promptFilter';
 import { aliasNameProblem, registeredModelNameProblem } from '../model/registryRules';
 import { isStoreError, StoreError } from './errors';
 import { withModelVersionLink } from './loggedModels';
@@ -102,6 +103,10 @@ export async function registerModel(store: Writable, req: RegisterRequest): Prom
     createdModel = true;
   } catch (e) {
     if (!(isStoreError(e) && e.code === 'RESOURCE_ALREADY_EXISTS')) throw e;
+    // Prompts share the registry's names; a model version must not land in one.
+    if (isPromptTagged((await store.getRegisteredModel(req.name)).tags)) {
+      throw new StoreError('INVALID_PARAMETER_VALUE', `'${req.name}' is a prompt, not a registered model: choose another name`, req.name);
+    }
   }
   const created = await store.createModelVersion(req.name, {
     source: resolved.source,

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, test } from 'node:test';
 import { main } from '../../../extension/cli/main';
+import { FileStore } from '../../../extension/core/store/fileStoreWriter';
 import { copyFixtureStore, loadExpected } from '../../support/fixture';
 import { pythonLoggedModels } from '../../support/loggedModelStore';
 import { runPythonJson } from '../../support/python';
@@ -62,6 +63,12 @@ print(json.dumps({"version": str(v.version), "run_id": v.run_id}))
   const badSource = await mlwb(['register', '--source', 's3://bucket/model', '--name', 'x', '--store', uri]);
   assert.equal(badSource.code, 2);
   assert.match(badSource.err, /neither models:\/m-<id>/);
+  // A prompt shares the registry's names: no model version goes into it.
+  await new FileStore(root).createRegisteredModel('my-prompt', { tags: { 'mlflow.prompt.is_prompt': 'true' } });
+  const prompt = await mlwb(['register', '--source', `models:/${modelId}`, '--name', 'my-prompt', '--store', uri]);
+  assert.equal(prompt.code, 1);
+  assert.match(prompt.err, /'my-prompt' is a prompt/);
+  assert.deepEqual(await new FileStore(root).searchModelVersions({ filter: "name = 'my-prompt'" }), []);
   const unknown = await mlwb(['register', '--source', 'models:/m-00000000000000000000000000000000', '--name', 'never', '--store', uri]);
   assert.equal(unknown.code, 1);
   assert.match(unknown.err, /not found/);

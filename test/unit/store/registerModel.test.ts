@@ -9,6 +9,7 @@ import { registerModel, registerRequestProblem } from '../../../extension/core/s
 import { RestStore } from '../../../extension/core/store/rest/restStore';
 import { makeLoggedModels, tempDir, type LoggedModelIds } from '../../support/loggedModelStore';
 import { startMlflowServer, type TestServer } from '../../support/mlflowServer';
+import { startTeamCluster, type TeamCluster } from '../../support/teamServer';
 import { mlflowPython, runPythonJson } from '../../support/python';
 
 /**
@@ -91,11 +92,17 @@ function registrationSuite(kind: string, setup: () => Promise<{ uri: string; sto
       assert.equal(c.modelId, undefined);
 
       const got = pythonRegistersAndReads(uri, sources, [['reg-a', '1'], ['reg-a', '2'], ['reg-b', '1']], ids.model_id);
-      const strip = (v: PyVersion) => ({ ...v, aliases: [] });
+      // An mlflow server stores an unset description as '' (its handler passes the proto default on),
+      // so SQLite written through our local server reads '' where Python's direct SQL write reads None.
+      const strip = (v: PyVersion) => ({ ...v, aliases: [], description: v.description || null });
       assert.deepEqual(got.ours.map(strip), got.py.map(strip));
       assert.deepEqual(got.ours.map((v) => v.aliases), [['champion'], [], ['prod']]);
-      // The logged model lists every version made from it, ours and Python's, once each.
-      assert.deepEqual(got.links.map((l) => `${l.name}/${l.version}`).sort(), ['py-0/1', 'py-1/1', 'reg-a/1', 'reg-a/2']);
+      // The logged model lists every version made from it; ours once each. (Through a server, MLflow's
+      // own register_model lists its versions twice: the server records the link, then the client
+      // appends it again without checking.)
+      const links = got.links.map((l) => `${l.name}/${l.version}`);
+      assert.deepEqual([...new Set(links)].sort(), ['py-0/1', 'py-1/1', 'reg-a/1', 'reg-a/2']);
+      assert.deepEqual(links.filter((l) => l.startsWith('reg-')).sort(), ['reg-a/1', 'reg-a/2']);
       // What the version page reads: the MLmodel through the store's artifact reading.
       assert.match(Buffer.from(await store.readModelVersionArtifact('reg-a', '1', 'MLmodel')).toString('utf8'), /python_function/);
       assert.match(Buffer.from(await store.readModelVersionArtifact('reg-b', '1', 'MLmodel')).toString('utf8'), /python_function/);
@@ -175,6 +182,33 @@ registrationSuite('mlflow server with proxied artifacts', async () => {
     };
   } catch (e) {
     await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+});
+
+registrationSuite('team server: PostgreSQL, S3 (moto) behind the artifact proxy', async () => {
+  const dir = tempDir('mlwb-reg-team-');
+  let cluster: TeamCluster | undefined;
+  try {
+    cluster = await startTeamCluster();
+    const server = await cluster.startServer();
+    // The Python that logs the models has no AWS credentials: its files go through the proxy.
+    const ids = makeLoggedModels(server.url, dir);
+    const store = await RestStore.connect(server.url);
+    const c = cluster;
+    return {
+      uri: server.url,
+      store,
+      ids,
+      close: async () => {
+        await store.close();
+        await c.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
