@@ -11,6 +11,9 @@ import { registerRegistryActions } from './registryActions';
 import { registerModelEditCommands } from './modelEditCommands';
 import { ModelVersionPanels } from './modelVersionPanel';
 import { registerRegisterCommands } from './registerCommands';
+import { registerPromptCommands } from './promptCommands';
+import { PromptDocuments } from './promptDocuments';
+import { PromptsTreeProvider, type PromptsNode } from './promptsTree';
 import { RunPanels } from './runPanel';
 import { openRunsTable } from './runsTableCommand';
 import { RunsTables, type RunsTableSelection } from './runsTablePanel';
@@ -31,6 +34,7 @@ export interface MlflowWorkbenchApi {
   getStoreUri(): string | undefined;
   experimentsTree: vscode.TreeDataProvider<ExperimentsNode>;
   modelsTree: vscode.TreeDataProvider<ModelsNode>;
+  promptsTree: vscode.TreeDataProvider<PromptsNode>;
   whenReady(): Promise<void>;
   /** The read-only `mlflow-artifact:` URI of a run's artifact in the open store; undefined with no store open. */
   artifactUri(runId: string, path: string): vscode.Uri | undefined;
@@ -52,16 +56,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   experiments.onMessage = (m) => (experimentsView.message = m);
   models.onMessage = (m) => (modelsView.message = m);
   context.subscriptions.push(experimentsView, modelsView, createStoreStatusItem(session));
+  const prompts = new PromptsTreeProvider(session, log);
+  // Two versions selected at once are what 'Compare Prompt Versions' diffs.
+  const promptsView = vscode.window.createTreeView('mlflow.prompts', { treeDataProvider: prompts, showCollapseAll: true, canSelectMany: true });
+  prompts.onMessage = (m) => (promptsView.message = m);
+  const promptDocs = PromptDocuments.register(session);
+  context.subscriptions.push(promptsView, promptDocs.disposable, registerPromptCommands(session, log, promptDocs.docs, prompts));
 
   // A new or reconnected store starts the views afresh; a refresh of the same store re-reads what is
   // shown and re-renders only what changed.
   context.subscriptions.push(session.onDidChange(() => {
     experiments.reset();
     models.refresh();
+    prompts.refresh();
   }));
   const refresh = () => {
     void experiments.refresh();
     models.refresh();
+    prompts.refresh();
   };
   context.subscriptions.push(registerRunsQueryCommands(experiments, experimentsView));
   const notes = NoteFileSystem.register(session, log);
@@ -188,6 +200,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     getStoreUri: () => (session.state.kind === 'none' ? undefined : session.state.uri),
     experimentsTree: experiments,
     modelsTree: models,
+    promptsTree: prompts,
     whenReady: () => session.whenReady(),
     artifactUri: (runId, path) => (session.state.kind === 'connected' ? artifactUri({ store: session.state.store.uri, runId, path }) : undefined),
     runsTables,

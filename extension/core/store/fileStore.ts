@@ -29,6 +29,8 @@ import { readLocalModelVersionFile } from './modelVersionFiles';
 import type { RunsPage, SearchLoggedModelsOptions, StoreCapabilities, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions } from './trackingStore';
 import { checkMaxResults, decodePageToken, encodePageToken } from './paging';
 import { planRunSearch, runComparator, runMatches, type RunSearchPlan } from '../filter';
+import { FileTraces } from '../traces/fileTraces';
+import type { SearchTracesOptions, Trace, TracesPage } from '../traces/entities';
 
 /**
  * Read side of MLflow's legacy `mlruns/` file store, following the layout the Python library writes
@@ -71,7 +73,8 @@ const FILE_READER_CAPABILITIES: StoreCapabilities = Object.freeze({
   registryRead: true,
   registryWrite: false,
   artifacts: true,
-  traces: false,
+  traces: true,
+  traceFeedback: false,
   runPaging: 'lazy',
   historyBulkInterval: false,
   loggedModels: true,
@@ -646,6 +649,20 @@ export class FileStoreReader {
 
   async readModelVersionArtifact(name: string, version: string, path: string): Promise<Uint8Array> {
     return readLocalModelVersionFile(await this.getModelVersion(name, version), path, this);
+  }
+
+  // ---------------------------------------------------------------- traces (extension/core/traces/fileTraces.ts)
+
+  protected get fileTraces(): FileTraces {
+    return new FileTraces(this.root, this.onProblem);
+  }
+
+  searchTraces(opts: SearchTracesOptions): Promise<TracesPage> {
+    return this.fileTraces.searchTraces(opts);
+  }
+
+  getTrace(traceId: string): Promise<Trace> {
+    return this.fileTraces.getTrace(traceId);
   }
 
   // ---------------------------------------------------------------- model registry (<root>/models)

@@ -23,6 +23,7 @@ import {
   writeYamlAtomic,
 } from './fileWrites';
 import { isMissing, listDirIfExists, readMetadataText } from './fileTree';
+import type { Assessment, NewFeedback } from '../traces/entities';
 import type { CreateModelVersionOptions, CreateRunOptions, LogBatch, RegistryStore, StoreCapabilities, TrackingStore, UpdateRunOptions } from './trackingStore';
 
 /**
@@ -52,7 +53,8 @@ export class FileStore extends FileStoreReader implements TrackingStore, Registr
     registryRead: true,
     registryWrite: true,
     artifacts: true,
-    traces: false,
+    traces: true,
+    traceFeedback: true,
     runPaging: 'lazy',
     historyBulkInterval: false,
     loggedModels: true,
@@ -147,6 +149,11 @@ export class FileStore extends FileStoreReader implements TrackingStore, Registr
       );
     }
     throw new StoreError('RESOURCE_ALREADY_EXISTS', `Experiment '${name}' already exists (id ${existing.experimentId}).`, this.root);
+  }
+
+  /** MLflow's FileStore.create_assessment (extension/core/traces/fileTraces.ts). */
+  createFeedback(feedback: NewFeedback): Promise<Assessment> {
+    return this.fileTraces.createFeedback(feedback);
   }
 
   createExperiment(name: string, opts: { artifactLocation?: string; tags?: Record<string, string> } = {}): Promise<string> {

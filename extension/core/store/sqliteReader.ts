@@ -10,6 +10,8 @@ import type { RegistryReader, RunsPage, SearchLoggedModelsOptions, StoreCapabili
 import { checkMaxResults, decodePageToken, encodePageToken } from './paging';
 import { runSearchSql } from './sqliteRunSearch';
 import { planRunSearch } from '../filter';
+import { SqliteTraces } from '../traces/sqliteTraces';
+import type { SearchTracesOptions, Trace, TracesPage } from '../traces/entities';
 
 /**
  * Reads MLflow's SQLite store (the default since MLflow 3.7) straight from the database file with
@@ -72,7 +74,8 @@ export class SqliteReader implements TrackingReader, RegistryReader {
     registryRead: true,
     registryWrite: false,
     artifacts: true,
-    traces: false,
+    traces: true,
+    traceFeedback: false,
     runPaging: 'sql',
     historyBulkInterval: false,
     loggedModels: true,
@@ -344,6 +347,22 @@ export class SqliteReader implements TrackingReader, RegistryReader {
 
   async readModelVersionArtifact(name: string, version: string, path: string): Promise<Uint8Array> {
     return readLocalModelVersionFile(await this.getModelVersion(name, version), path, this);
+  }
+
+  // ---------------------------------------------------------------- traces (extension/core/traces/sqliteTraces.ts)
+
+  private tracesReader?: SqliteTraces;
+  private get traces(): SqliteTraces {
+    this.tracesReader ??= new SqliteTraces((sql, ...params) => this.query(sql, ...params), this.path);
+    return this.tracesReader;
+  }
+
+  async searchTraces(opts: SearchTracesOptions): Promise<TracesPage> {
+    return this.traces.searchTraces(opts);
+  }
+
+  getTrace(traceId: string): Promise<Trace> {
+    return this.traces.getTrace(traceId);
   }
 
   // ---------------------------------------------------------------- registry

@@ -11,6 +11,7 @@ import type {
   RunStatus,
   ViewType,
 } from '../model/entities';
+import type { Assessment, NewFeedback, SearchTracesOptions, Trace, TracesPage } from '../traces/entities';
 import type { SearchLoggedModelsOptions } from './loggedModels';
 
 export type { SearchLoggedModelsOptions } from './loggedModels';
@@ -91,8 +92,10 @@ export interface StoreCapabilities {
   readonly registryWrite: boolean;
   /** listArtifacts / readArtifact. */
   readonly artifacts: boolean;
-  /** MLflow 3 traces (not read by any store yet). */
+  /** MLflow 3 traces: searchTraces and getTrace (extension/core/traces). */
   readonly traces: boolean;
+  /** createFeedback: assessments written by this object (a database read directly writes through a local server instead). */
+  readonly traceFeedback: boolean;
   /**
    * Where a run-search page is cut: 'server' (the MLflow server pages), 'sql' (LIMIT/OFFSET in the
    * database), 'lazy' (this process reads only what ordering needs, then the page's runs).
@@ -122,6 +125,12 @@ export interface TrackingReader {
   listArtifacts(runId: string, path?: string): Promise<ArtifactEntry[]>;
   /** One artifact file in memory (bounded): for opening it in an editor. */
   readArtifact(runId: string, path: string): Promise<Uint8Array>;
+  /** One page of an experiment's traces (MLflow 3), newest first by default; present when `capabilities.traces`. */
+  searchTraces?(opts: SearchTracesOptions): Promise<TracesPage>;
+  /** A trace with its spans and assessments; present when `capabilities.traces`. */
+  getTrace?(traceId: string): Promise<Trace>;
+  /** Adds a HUMAN feedback assessment to a trace; present when `capabilities.traceFeedback`. */
+  createFeedback?(feedback: NewFeedback): Promise<Assessment>;
   /** One artifact file in chunks, where the store can stream it (local artifact folders): downloads of any size. */
   streamArtifact?(runId: string, path: string, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<void>;
   /** MLflow 3 logged models of these experiments, newest first (MLflow's default order); live ones only. */

@@ -22,6 +22,8 @@ import { checkMaxResults } from '../paging';
 import { planRunSearch } from '../../filter';
 import { MlflowHttpClient, type Params, type RequestContext } from './httpClient';
 import type { RestOptions } from './restOptions';
+import { RestTraces } from '../../traces/restTraces';
+import type { Assessment, NewFeedback, SearchTracesOptions, Trace, TracesPage } from '../../traces/entities';
 import { checkedListedName, joinProxyPath, PROXY_ROOT, proxiedPath, proxyRequestPath } from './proxiedArtifacts';
 import { SHAPES } from './restShapes';
 import { LOGGED_MODEL_SHAPES, loggedModelOf, type LoggedModelJson } from './loggedModelJson';
@@ -69,7 +71,8 @@ export class RestStore implements TrackingStore, RegistryStore {
     registryRead: true,
     registryWrite: true,
     artifacts: true,
-    traces: false,
+    traces: true,
+    traceFeedback: true,
     runPaging: 'server',
     historyBulkInterval: false,
     loggedModels: true,
@@ -502,6 +505,24 @@ export class RestStore implements TrackingStore, RegistryStore {
   async readModelVersionArtifact(name: string, version: string, path: string): Promise<Uint8Array> {
     checkArtifactPath(path, this.uri);
     return this.http.operation(() => this.http.bytes('/model-versions/get-artifact', { name, version, path }, { notFound: `artifact '${path}' of ${name} version ${version}` }));
+  }
+
+  // ---------------------------------------------------------------- traces (extension/core/traces/restTraces.ts)
+
+  private get traces(): RestTraces {
+    return new RestTraces(this.http);
+  }
+
+  searchTraces(opts: SearchTracesOptions): Promise<TracesPage> {
+    return this.traces.searchTraces(opts);
+  }
+
+  getTrace(traceId: string): Promise<Trace> {
+    return this.traces.getTrace(traceId);
+  }
+
+  createFeedback(feedback: NewFeedback): Promise<Assessment> {
+    return this.traces.createFeedback(feedback);
   }
 
   // ---------------------------------------------------------------- proxied artifacts (mlflow-artifacts:)
