@@ -1,17 +1,23 @@
 import { neutralizeText } from '../core/model/display';
+import { promptJson } from '../core/prompts/promptJson';
+import { listPromptsWithVersions } from '../core/prompts/promptRead';
 import { experimentJson, metricJson, registeredModelJson, runJson } from '../core/model/cliJson';
 import type { Experiment, Metric, Run } from '../core/model/entities';
+import { withoutPrompts } from '../core/model/promptFilter';
 import { historyCsvHeader, historyCsvRows } from '../core/charts/csv';
 import { readSampledHistories } from '../core/charts/historyRead';
 import { MIN_SAMPLE_POINTS } from '../core/charts/sampling';
 import { resolve } from 'node:path';
 import { downloadArtifacts } from '../core/store/artifactDownload';
 import { isStoreError } from '../core/store/errors';
-import { openStore, type ReadableStore } from '../core/store/openStore';
+import { openStore, openWritableStore, type ReadableStore } from '../core/store/openStore';
 import { RUNS_PAGE_DEFAULT, RUNS_PAGE_MAX } from '../core/store/paging';
 import { redactUri, resolveTrackingUri } from '../core/store/trackingUri';
 import { FilterError, formatFilterError, parseFilter, parseOrderBy, RUNS } from '../core/filter';
 import { ArgsError, formatTable, parseArgs, type ParsedArgs } from './args';
+import { REGISTRY_COMMANDS, REGISTRY_USAGE, runRegistryCommand } from './registryCommands';
+import { TRACES_USAGE } from './traces';
+import { checkWriteArgs, RuleError, runWriteAction, WRITE_ACTIONS, WRITE_COMMANDS, WRITE_USAGE, writeAction } from './writeCommands';
 
 /**
  * `mlwb`: the core's store readers and the MLproject/MLmodel linter on the command line. Same code
@@ -31,9 +37,14 @@ commands:
                                                          last, smallest and largest; --csv: run_id,key,
                                                          step,timestamp,value)
   models [--store URI] [--json]                           registered models with their versions
+${REGISTRY_USAGE}
+  prompts [--store URI] [--json]                          registered prompts: versions, templates, aliases
   artifacts --run ID [--path P] [--store URI] [--json]    list a run's artifacts (one level)
             [--download DIR]                             copy the file or folder (default: all) into DIR
   lint PATH... [--json]                                   check MLproject and MLmodel files
+${TRACES_USAGE}
+
+${WRITE_USAGE}
 
 --store takes a tracking URI (file:///abs/mlruns, a plain path to an mlruns folder, sqlite:///mlflow.db,
 http(s)://host:port). Without it, mlwb uses MLFLOW_TRACKING_URI, else ./mlruns or ./mlflow.db in the
@@ -59,21 +70,33 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'lint') return (await import('./lint')).runLint(rest, io.out, io.err);
+  if (REGISTRY_COMMANDS.includes(command)) return runRegistryCommand(command, rest, io, USAGE);
+  if (command === 'traces' || command === 'trace') return (await import('./traces')).runTraces(command, rest, io, USAGE);
   let store: ReadableStore | undefined;
   try {
+    if (WRITE_COMMANDS.has(command)) {
+      const { action, argv: actionArgv } = writeAction(command, rest);
+      const args = parseArgs(actionArgv, WRITE_ACTIONS[action]);
+      // MLflow's rules first: a name it would refuse never opens (or starts) a store.
+      checkWriteArgs(action, args);
+      const writable = await openWritableStore(storeUri(args, io), { baseDir: io.cwd, env: io.env, python: pythonOf(args, io), onProblem: (p) => io.err(`warning: ${p.location}: ${p.message}`) });
+      store = writable;
+      const result = await runWriteAction(action, args, writable);
+      return print(io, args, result.json, () => neutralizeText(result.text));
+    }
     const args = parseArgs(rest, {
       experiments: ['store', 'json', 'all', 'python'],
       runs: ['store', 'json', 'experiment', 'all', 'filter', 'order-by', 'max-results', 'page-token', 'python'],
       history: ['store', 'json', 'run', 'metric', 'max-points', 'csv', 'python'],
       models: ['store', 'json', 'python'],
+      prompts: ['store', 'json', 'python'],
       artifacts: ['store', 'json', 'run', 'path', 'download', 'python'],
     }[command] ?? []);
-    if (!['experiments', 'runs', 'history', 'models', 'artifacts'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+    if (!['experiments', 'runs', 'history', 'models', 'prompts', 'artifacts'].includes(command)) throw new UsageError(`unknown command '${command}'`);
     // A bad filter, order_by or page size is reported before any store is opened or asked.
     if (command === 'runs') runSearchArgs(args);
     const uri = storeUri(args, io);
-    const python = typeof args.options.python === 'string' ? args.options.python : io.env.MLWB_PYTHON || 'python3';
-    store = await openStore(uri, { baseDir: io.cwd, env: io.env, python, onProblem: (p) => io.err(`warning: ${p.location}: ${p.message}`) });
+    store = await openStore(uri, { baseDir: io.cwd, env: io.env, python: pythonOf(args, io), onProblem: (p) => io.err(`warning: ${p.location}: ${p.message}`) });
     switch (command) {
       case 'experiments':
         return await experiments(store, args, io);
@@ -83,12 +106,18 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
         return await history(store, args, io);
       case 'artifacts':
         return await artifacts(store, args, io);
+      case 'prompts':
+        return await prompts(store, args, io);
       default:
         return await models(store, args, io);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof ArgsError) {
       io.err(`mlwb: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof RuleError) {
+      io.err(`mlwb: ${e.message}`);
       return 2;
     }
     if (e instanceof FilterError) {
@@ -108,6 +137,10 @@ function storeUri(args: ParsedArgs, io: CliIo): string {
   const resolved = resolveTrackingUri({ env: io.env, workspaceFolders: [io.cwd] });
   if (!resolved) throw new UsageError('no store found: pass --store URI, set MLFLOW_TRACKING_URI, or run in a folder with mlruns/ or mlflow.db');
   return resolved.uri;
+}
+
+function pythonOf(args: ParsedArgs, io: CliIo): string {
+  return typeof args.options.python === 'string' ? args.options.python : io.env.MLWB_PYTHON || 'python3';
 }
 
 function required(args: ParsedArgs, name: string): string {
@@ -261,8 +294,8 @@ async function artifacts(store: ReadableStore, args: ParsedArgs, io: CliIo): Pro
 }
 
 async function models(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {
-  const all = await store.searchRegisteredModels();
-  const versions = await store.searchModelVersions();
+  // Prompts (tagged mlflow.prompt.is_prompt) are left out, as MLflow's own searches do.
+  const { models: all, versions } = withoutPrompts(await store.searchRegisteredModels(), await store.searchModelVersions());
   const rows = all.map((m) =>
     registeredModelJson(
       m,
@@ -273,6 +306,21 @@ async function models(store: ReadableStore, args: ParsedArgs, io: CliIo): Promis
     formatTable(
       ['MODEL', 'VERSIONS', 'ALIASES'],
       rows.map((r) => [r.name, r.versions.map((v) => `${v.version}${v.current_stage !== 'None' ? ` (${v.current_stage})` : ''}`).join(', '), Object.entries(r.aliases).map(([a, v]) => `@${a}→${v}`).join(' ')]),
+    ),
+  );
+}
+
+async function prompts(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {
+  const all = await listPromptsWithVersions(store);
+  const rows = all.map(promptJson);
+  return print(io, args, rows, () =>
+    formatTable(
+      ['PROMPT', 'VERSIONS', 'ALIASES', 'LATEST TEMPLATE'],
+      rows.map((r) => {
+        const latest = r.versions[r.versions.length - 1];
+        const preview = latest ? latest.template.replace(/\s+/g, ' ') : '';
+        return [r.name, r.versions.map((v) => v.version).join(', '), Object.entries(r.aliases).map(([a, v]) => `@${a}→${v}`).join(' '), preview.length > 60 ? `${preview.slice(0, 59)}…` : preview];
+      }),
     ),
   );
 }

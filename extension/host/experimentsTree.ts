@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { experimentTooltip, neutralizeText, runDescription, runLabel, runTooltip } from '../core/model/display';
-import { TAG, type Experiment, type Run, type RunStatus } from '../core/model/entities';
+import { TAG, type Experiment, type LoggedModel, type Run, type RunStatus, type ViewType } from '../core/model/entities';
+import { loggedModelsGroupItem, loggedModelItem, loggedModelTooltip } from './loggedModelItems';
 import { contentKey, ExperimentRuns, levelKey, type ExperimentRunsOptions, type RunsChanges } from '../core/runs/experimentRuns';
 import { EMPTY_QUERY, validateRunsQuery, type RunsQuery } from '../core/runs/runsQuery';
 import { errText } from '../core/store/fileStore';
@@ -19,6 +20,8 @@ export type ExperimentsNode =
   | { type: 'run'; run: Run; experimentId: string }
   | { type: 'more'; experimentId: string; parentRunId?: string }
   | { type: 'orphans'; experimentId: string; count: number }
+  | { type: 'loggedModels'; experimentId: string; models: LoggedModel[] }
+  | { type: 'loggedModel'; model: LoggedModel }
   | { type: 'message'; key: string; text: string; error: boolean };
 
 type RunNode = Extract<ExperimentsNode, { type: 'run' }>;
@@ -45,12 +48,30 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   onMessage: (message: string | undefined) => void = () => undefined;
   /** Set by the extension: the query changed (for the view's description and context keys). */
   onQuery: (q: RunsQuery) => void = () => undefined;
+  private deletedShown = false;
 
   constructor(
     private readonly session: StoreSession,
     private readonly log: vscode.LogOutputChannel,
-    private readonly runsOptions: ExperimentRunsOptions = {},
+    private runsOptions: ExperimentRunsOptions = {},
   ) {}
+
+  /** Whether deleted experiments and runs are listed (marked) beside the active ones. */
+  get showDeleted(): boolean {
+    return this.deletedShown;
+  }
+
+  /** Lists deleted experiments and runs too (or not): every level is read again with the new view type. */
+  setShowDeleted(on: boolean): void {
+    if (on === this.deletedShown) return;
+    this.deletedShown = on;
+    this.runsOptions = { ...this.runsOptions, viewType: on ? 'ALL' : 'ACTIVE_ONLY' };
+    this.reset();
+  }
+
+  private get experimentViewType(): ViewType {
+    return this.deletedShown ? 'ALL' : 'ACTIVE_ONLY';
+  }
 
   get currentQuery(): RunsQuery {
     return this.query;
@@ -87,7 +108,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     await this.progress('refreshing runs', async () => {
       let rootChanged = false;
       try {
-        const exps = await model.store.searchExperiments({ viewType: 'ACTIVE_ONLY' });
+        const exps = await model.store.searchExperiments({ viewType: this.experimentViewType });
         const before = this.experiments ?? [];
         rootChanged = exps.length !== before.length || exps.some((e, i) => contentKey(e) !== contentKey(before[i]));
       } catch (e) {
@@ -136,7 +157,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     const model = this.currentModel()!;
     if (!node) {
       try {
-        const exps = await this.progress('loading experiments', () => state.store.searchExperiments({ viewType: 'ACTIVE_ONLY' }));
+        const exps = await this.progress('loading experiments', () => state.store.searchExperiments({ viewType: this.experimentViewType }));
         this.experiments = exps;
         this.onMessage(exps.length ? undefined : `No experiments in ${state.uri}`);
         return exps.map((experiment) => this.keep(`exp:${experiment.experimentId}`, { type: 'experiment', experiment }, (n) => (n.experiment = experiment)));
@@ -147,7 +168,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         return [];
       }
     }
-    if (node.type === 'experiment') return this.levelNodes(model.runs, node.experiment.experimentId, undefined);
+    if (node.type === 'experiment') {
+      const [group, runs] = await Promise.all([this.loggedModelsGroup(state.store, node.experiment.experimentId), this.levelNodes(model.runs, node.experiment.experimentId, undefined)]);
+      return group ? [group, ...runs] : runs;
+    }
+    if (node.type === 'loggedModels') return node.models.map((m) => this.keep(`lm:${m.modelId}`, { type: 'loggedModel', model: m }, (n) => (n.model = m)));
     if (node.type === 'run') return this.levelNodes(model.runs, node.experimentId, node.run.info.runId);
     if (node.type === 'orphans') {
       const runs = await model.runs.orphans(node.experimentId);
@@ -182,9 +207,24 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     }
   }
 
+  /** MLflow 3 logged models of an experiment as one "Models" group above its runs; none, no group. */
+  private async loggedModelsGroup(store: TrackingReader, experimentId: string): Promise<ExperimentsNode | undefined> {
+    if (!store.capabilities.loggedModels) return undefined;
+    try {
+      const models = await this.progress('loading logged models', () => store.searchLoggedModels({ experimentIds: [experimentId] }));
+      if (models.length === 0) return undefined;
+      return this.keep(`lms:${experimentId}`, { type: 'loggedModels', experimentId, models }, (n) => (n.models = models));
+    } catch (e) {
+      // The runs below still show; a server without logged-model endpoints is no error for them.
+      this.log.warn(`Reading logged models of experiment ${experimentId} from ${store.uri}: ${errText(e)}`);
+      return undefined;
+    }
+  }
+
   /** For TreeView.reveal: a run sits under its parent run when that is shown, else under its experiment. */
   getParent(node: ExperimentsNode): ExperimentsNode | undefined {
     if (node.type === 'experiment' || node.type === 'message') return undefined;
+    if (node.type === 'loggedModel') return this.nodes.get(`lms:${node.model.experimentId}`);
     const parentRunId = node.type === 'run' ? node.run.data.tags[TAG.parentRunId] : node.type === 'more' ? node.parentRunId : undefined;
     const parent = parentRunId ? this.nodes.get(`run:${parentRunId}`) : undefined;
     return parent ?? this.nodes.get(`exp:${node.experimentId}`);
@@ -207,6 +247,10 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
 
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
     switch (node.type) {
+      case 'loggedModels':
+        return loggedModelsGroupItem(node.experimentId, node.models.length);
+      case 'loggedModel':
+        return loggedModelItem(node.model);
       case 'more': {
         const item = new vscode.TreeItem('Load more runs…', vscode.TreeItemCollapsibleState.None);
         item.id = `more:${levelKey(node.experimentId, node.parentRunId)}`;
@@ -236,8 +280,15 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         const e = node.experiment;
         const item = new vscode.TreeItem(neutralizeText(e.name), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `exp:${e.experimentId}`;
-        item.iconPath = new vscode.ThemeIcon('beaker');
-        item.contextValue = 'experiment';
+        if (e.lifecycleStage === 'deleted') {
+          item.iconPath = new vscode.ThemeIcon('trash', new vscode.ThemeColor('disabledForeground'));
+          item.description = 'deleted';
+          item.contextValue = 'experimentDeleted';
+          item.accessibilityInformation = { label: `Experiment ${neutralizeText(e.name)}, deleted` };
+        } else {
+          item.iconPath = new vscode.ThemeIcon('beaker');
+          item.contextValue = 'experiment';
+        }
         return item;
       }
       case 'run': {
@@ -246,11 +297,14 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         const item = new vscode.TreeItem(neutralizeText(runLabel(r)), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `run:${r.info.runId}`;
         item.description = runDescription(r);
-        const [icon, color] = STATUS_ICON[r.info.status] ?? ['circle-outline', undefined];
+        const deleted = r.info.lifecycleStage === 'deleted';
+        const [icon, color] = deleted ? ['trash', 'disabledForeground'] : (STATUS_ICON[r.info.status] ?? ['circle-outline', undefined]);
         item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-        item.contextValue = hasChildren ? 'runWithChildren' : 'run';
+        if (deleted) item.description = `deleted · ${item.description}`;
+        // Deleted runs keep the 'run' prefix (open, charts, copy id still apply) and end in 'Deleted'.
+        item.contextValue = (hasChildren ? 'runWithChildren' : 'run') + (deleted ? 'Deleted' : '');
         item.command = { command: 'mlflow.openRun', title: 'Open Run Details', arguments: [node] };
-        item.accessibilityInformation = { label: `Run ${neutralizeText(runLabel(r))}, ${r.info.status.toLowerCase()}` };
+        item.accessibilityInformation = { label: `Run ${neutralizeText(runLabel(r))}, ${deleted ? 'deleted, ' : ''}${r.info.status.toLowerCase()}` };
         return item;
       }
     }
@@ -259,6 +313,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   /** Tooltips are plain text built when the pointer rests on a row: store strings never become links. */
   resolveTreeItem(item: vscode.TreeItem, node: ExperimentsNode): vscode.TreeItem {
     if (node.type === 'run') item.tooltip = runTooltip(node.run);
+    else if (node.type === 'loggedModel') item.tooltip = loggedModelTooltip(node.model);
     else if (node.type === 'experiment') item.tooltip = experimentTooltip(node.experiment);
     return item;
   }

@@ -193,6 +193,36 @@ test('a store that fails shows the error in the tree, per experiment', async () 
   }
 });
 
+test('Show Deleted lists deleted experiments and runs, marked with a trash icon and their own context values', async () => {
+  const { tree, fired } = treeOn(fixtureStore);
+  const deletedExp = expected.experiments.find((e) => e.lifecycle_stage === 'deleted')!;
+  const deletedRun = expected.runs.find((r) => r.lifecycle_stage === 'deleted' && r.experiment_id === parent.experiment_id)!;
+  assert.ok(!(await tree.getChildren()).some((n) => n.type === 'experiment' && n.experiment.experimentId === deletedExp.experiment_id));
+  assert.ok(!runNames(await tree.getChildren(await experiment(tree, parent.experiment_id))).includes(deletedRun.run_name));
+
+  tree.setShowDeleted(true);
+  assert.equal(tree.showDeleted, true);
+  assert.deepEqual(fired.slice(-1), [undefined], 'the whole view is read again');
+  const gone = await experiment(tree, deletedExp.experiment_id);
+  const expItem = tree.getTreeItem(gone);
+  assert.equal(expItem.contextValue, 'experimentDeleted');
+  assert.equal((expItem.iconPath as { id: string }).id, 'trash');
+  assert.equal(expItem.description, 'deleted');
+  const runs = await tree.getChildren(await experiment(tree, parent.experiment_id));
+  const runNode = runs.find((n) => n.type === 'run' && n.run.info.runId === deletedRun.run_id);
+  assert.ok(runNode, 'the deleted run is listed');
+  const runItem = tree.getTreeItem(runNode);
+  assert.equal(runItem.contextValue, 'runDeleted');
+  assert.equal((runItem.iconPath as { id: string }).id, 'trash');
+  assert.match(String(runItem.description), /^deleted · /);
+  const active = runs.find((n) => n.type === 'run' && n.run.info.lifecycleStage === 'active' && !tree.getTreeItem(n).contextValue!.startsWith('runWithChildren'))!;
+  assert.equal(tree.getTreeItem(active).contextValue, 'run', 'active runs keep their context value');
+
+  tree.setShowDeleted(false);
+  assert.ok(!(await tree.getChildren()).some((n) => n.type === 'experiment' && n.experiment.experimentId === deletedExp.experiment_id));
+  assert.ok(!runNames(await tree.getChildren(await experiment(tree, parent.experiment_id))).includes(deletedRun.run_name));
+});
+
 test('a run started elsewhere (the runner) is found for reveal: its node, and parents up to the experiment', async () => {
   const root = copyFixtureStore();
   try {
