@@ -15,6 +15,7 @@ import { RUNS_PAGE_DEFAULT, RUNS_PAGE_MAX } from '../core/store/paging';
 import { redactUri, resolveTrackingUri } from '../core/store/trackingUri';
 import { FilterError, formatFilterError, parseFilter, parseOrderBy, RUNS } from '../core/filter';
 import { ArgsError, formatTable, parseArgs, type ParsedArgs } from './args';
+import { REGISTRY_COMMANDS, REGISTRY_USAGE, runRegistryCommand } from './registryCommands';
 import { TRACES_USAGE } from './traces';
 import { checkWriteArgs, RuleError, runWriteAction, WRITE_ACTIONS, WRITE_COMMANDS, WRITE_USAGE, writeAction } from './writeCommands';
 
@@ -36,6 +37,7 @@ commands:
                                                          last, smallest and largest; --csv: run_id,key,
                                                          step,timestamp,value)
   models [--store URI] [--json]                           registered models with their versions
+${REGISTRY_USAGE}
   prompts [--store URI] [--json]                          registered prompts: versions, templates, aliases
   artifacts --run ID [--path P] [--store URI] [--json]    list a run's artifacts (one level)
             [--download DIR]                             copy the file or folder (default: all) into DIR
@@ -68,6 +70,7 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'lint') return (await import('./lint')).runLint(rest, io.out, io.err);
+  if (REGISTRY_COMMANDS.includes(command)) return runRegistryCommand(command, rest, io, USAGE);
   if (command === 'traces' || command === 'trace') return (await import('./traces')).runTraces(command, rest, io, USAGE);
   let store: ReadableStore | undefined;
   try {

@@ -4,10 +4,14 @@ import { storeKindOf, fileStorePath } from '../core/store/trackingUri';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './experimentsTree';
 import { startLanguageClient } from './languageClient';
 import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
+import { ModelServing } from './modelServing';
 import { runEntryPointCommand, runSweepCommand } from './runner/commands';
 import { LiveRuns } from './runner/liveRuns';
 import { MlflowTaskProvider } from './runner/taskProvider';
 import { registerRegistryActions } from './registryActions';
+import { registerModelEditCommands } from './modelEditCommands';
+import { ModelVersionPanels } from './modelVersionPanel';
+import { registerRegisterCommands } from './registerCommands';
 import { registerPromptCommands } from './promptCommands';
 import { PromptDocuments } from './promptDocuments';
 import { EvaluationPanels } from './evaluationPanel';
@@ -159,7 +163,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     vscode.workspace.onDidChangeWorkspaceFolders(() => void session.reconnect()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void session.reconnect()),
   );
-  context.subscriptions.push(registerRegistryActions(session, log, () => models.refresh()));
+  // Registry: pages of model versions, Register Model, and the edits of the Models view.
+  const versionPanels = new ModelVersionPanels(context, session, log, () => models.refresh());
+  const registryChanged = () => {
+    models.refresh();
+    versionPanels.reloadAll();
+  };
+  context.subscriptions.push(
+    versionPanels,
+    registerRegistryActions(session, log, registryChanged),
+    registerModelEditCommands(session, log, registryChanged, (name, version) => versionPanels.closeDeleted(name, version)),
+    registerRegisterCommands(session, log, {
+      models,
+      modelsView,
+      openVersion: (name, version) => versionPanels.show(name, version),
+      changed: () => void experiments.refresh(),
+    }),
+    vscode.commands.registerCommand('mlflow.openModelVersion', (node?: ModelsNode | { name: string; version: string }) => {
+      if (node && 'type' in node) {
+        if (node.type === 'version') versionPanels.show(node.version.name, node.version.version);
+      } else if (node && typeof node.name === 'string' && typeof node.version === 'string') {
+        versionPanels.show(node.name, node.version);
+      }
+    }),
+  );
+  context.subscriptions.push(new ModelServing(context, session, log));
   context.subscriptions.push(vscode.tasks.registerTaskProvider('mlflow', new MlflowTaskProvider(runner)));
   watchLocalStore(context, session, refresh);
 

@@ -4,13 +4,14 @@ import { aliasNameProblem } from '../core/model/registryRules';
 import type { ModelStage } from '../core/model/entities';
 import { errText } from '../core/store/fileStore';
 import type { RegistryStore } from '../core/store/trackingStore';
+import type { Store } from '../core/store/openStore';
 import type { ModelsNode } from './modelsTree';
 import { RestrictedModeError, type StoreSession } from './storeSession';
 import { UntrustedPythonError } from './python';
 
 /** Inline registry edits from the Models view: set or remove an alias, transition a stage. */
 
-export async function writableRegistry(session: StoreSession, log: vscode.LogOutputChannel): Promise<RegistryStore | undefined> {
+export async function writableRegistry(session: StoreSession, log: vscode.LogOutputChannel): Promise<Store | undefined> {
   if (session.state.kind !== 'connected') {
     void vscode.window.showWarningMessage('MLflow: no tracking store is open.');
     return undefined;
