@@ -4,6 +4,7 @@ import { storeKindOf, fileStorePath } from '../core/store/trackingUri';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './experimentsTree';
 import { startLanguageClient } from './languageClient';
 import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
+import { ModelServing } from './modelServing';
 import { runEntryPointCommand, runSweepCommand } from './runner/commands';
 import { LiveRuns } from './runner/liveRuns';
 import { MlflowTaskProvider } from './runner/taskProvider';
@@ -184,6 +185,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
       }
     }),
   );
+  context.subscriptions.push(new ModelServing(context, session, log));
   context.subscriptions.push(vscode.tasks.registerTaskProvider('mlflow', new MlflowTaskProvider(runner)));
   watchLocalStore(context, session, refresh);
 
