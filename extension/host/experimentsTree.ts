@@ -7,6 +7,7 @@ import { errText } from '../core/store/fileStore';
 import type { TrackingReader } from '../core/store/trackingStore';
 import { withStoreCall } from './storeCall';
 import type { StoreSession } from './storeSession';
+import { TracesTree, type TraceTreeNode } from './tracesTree';
 
 /**
  * Experiments → runs → nested runs, read through an ExperimentRuns model (one paged cache per
@@ -19,7 +20,8 @@ export type ExperimentsNode =
   | { type: 'run'; run: Run; experimentId: string }
   | { type: 'more'; experimentId: string; parentRunId?: string }
   | { type: 'orphans'; experimentId: string; count: number }
-  | { type: 'message'; key: string; text: string; error: boolean };
+  | { type: 'message'; key: string; text: string; error: boolean }
+  | TraceTreeNode;
 
 type RunNode = Extract<ExperimentsNode, { type: 'run' }>;
 
@@ -46,12 +48,16 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   /** Set by the extension: the query changed (for the view's description and context keys). */
   onQuery: (q: RunsQuery) => void = () => undefined;
   private deletedShown = false;
+  /** Each experiment's "Traces" folder (tracesTree.ts). */
+  readonly traces: TracesTree;
 
   constructor(
     private readonly session: StoreSession,
     private readonly log: vscode.LogOutputChannel,
     private runsOptions: ExperimentRunsOptions = {},
-  ) {}
+  ) {
+    this.traces = new TracesTree(log);
+  }
 
   /** Whether deleted experiments and runs are listed (marked) beside the active ones. */
   get showDeleted(): boolean {
@@ -91,6 +97,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
 
   /** The store changed (or reconnected): forget everything read from the old one. */
   reset(): void {
+    this.traces.reset();
     this.model = undefined;
     this.experiments = undefined;
     this.nodes.clear();
@@ -118,7 +125,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         this.experiments = undefined;
         return this.changed.fire(undefined);
       }
-      const targets = this.nodesFor(changes);
+      const targets: ExperimentsNode[] = [...this.nodesFor(changes), ...(await this.traces.refresh())];
       if (targets.length) this.changed.fire(targets);
     });
   }
@@ -165,7 +172,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         return [];
       }
     }
-    if (node.type === 'experiment') return this.levelNodes(model.runs, node.experiment.experimentId, undefined);
+    if (node.type === 'experiment') {
+      const [folder, runs] = await Promise.all([this.traces.folderFor(model.store, node.experiment.experimentId), this.levelNodes(model.runs, node.experiment.experimentId, undefined)]);
+      return folder ? [folder, ...runs] : runs;
+    }
+    if (node.type === 'traces') return this.progress('loading traces', () => this.traces.children(model.store, node));
     if (node.type === 'run') return this.levelNodes(model.runs, node.experimentId, node.run.info.runId);
     if (node.type === 'orphans') {
       const runs = await model.runs.orphans(node.experimentId);
@@ -203,6 +214,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   /** For TreeView.reveal: a run sits under its parent run when that is shown, else under its experiment. */
   getParent(node: ExperimentsNode): ExperimentsNode | undefined {
     if (node.type === 'experiment' || node.type === 'message') return undefined;
+    if (node.type === 'traces') return this.nodes.get(`exp:${node.experimentId}`);
+    if (node.type === 'trace' || node.type === 'moreTraces' || node.type === 'tracesMessage') return this.traces.folderNode(node.experimentId);
     const parentRunId = node.type === 'run' ? node.run.data.tags[TAG.parentRunId] : node.type === 'more' ? node.parentRunId : undefined;
     const parent = parentRunId ? this.nodes.get(`run:${parentRunId}`) : undefined;
     return parent ?? this.nodes.get(`exp:${node.experimentId}`);
@@ -223,8 +236,27 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     return level.find((n) => n.type === 'run' && n.run.info.runId === run.info.runId);
   }
 
+  /** "Load more traces…" under an experiment's Traces folder. */
+  async loadMoreTraces(node: ExperimentsNode | undefined): Promise<void> {
+    const model = this.currentModel();
+    if (node?.type !== 'moreTraces' || !model) return;
+    const folder = await this.progress('loading more traces', () => this.traces.loadMore(model.store, node.experimentId));
+    this.changed.fire(folder);
+  }
+
+  /** A new trace filter for one experiment ('' clears it); the caller has checked it. */
+  setTraceFilter(experimentId: string, filter: string): void {
+    const folder = this.traces.setFilter(experimentId, filter);
+    this.changed.fire(folder ?? this.nodes.get(`exp:${experimentId}`));
+  }
+
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
     switch (node.type) {
+      case 'traces':
+      case 'trace':
+      case 'moreTraces':
+      case 'tracesMessage':
+        return this.traces.treeItem(node);
       case 'more': {
         const item = new vscode.TreeItem('Load more runs…', vscode.TreeItemCollapsibleState.None);
         item.id = `more:${levelKey(node.experimentId, node.parentRunId)}`;
@@ -288,6 +320,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   resolveTreeItem(item: vscode.TreeItem, node: ExperimentsNode): vscode.TreeItem {
     if (node.type === 'run') item.tooltip = runTooltip(node.run);
     else if (node.type === 'experiment') item.tooltip = experimentTooltip(node.experiment);
+    else if (node.type === 'trace') item.tooltip = this.traces.tooltip(node);
     return item;
   }
 

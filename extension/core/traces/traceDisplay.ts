@@ -20,3 +20,17 @@ export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)} min ${s % 60} s`;
 }
+
+/** The text a trace row shows: its request preview on one line, else its name, else its id. */
+export function traceLabel(t: { requestPreview?: string; tags: Record<string, string>; traceId: string }, max = 80): string {
+  const preview = (t.requestPreview ?? '').replace(/\s+/g, ' ').trim();
+  const text = preview || t.tags['mlflow.traceName'] || t.traceId;
+  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
+
+/** 1.2k, 15, 3.4M tokens. */
+export function formatTokens(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${Math.round(n / 100) / 10}k`;
+  return `${Math.round(n / 100_000) / 10}M`;
+}
