@@ -21,9 +21,13 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
-/** The text a trace row shows: its request preview on one line, else its name, else its id. */
+/**
+ * The text a trace row shows: its request preview on one line, else (no inputs: `{}`, `[]`, `""`)
+ * its name, else its id.
+ */
 export function traceLabel(t: { requestPreview?: string; tags: Record<string, string>; traceId: string }, max = 80): string {
-  const preview = (t.requestPreview ?? '').replace(/\s+/g, ' ').trim();
+  const raw = (t.requestPreview ?? '').replace(/\s+/g, ' ').trim();
+  const preview = ['{}', '[]', '""', 'null'].includes(raw) ? '' : raw;
   const text = preview || t.tags['mlflow.traceName'] || t.traceId;
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
