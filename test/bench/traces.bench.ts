@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStoreReader } from '../../extension/core/store/fileStore';
@@ -38,6 +38,7 @@ function log(msg: string): void {
 
 interface BenchData {
   big_trace_id: string;
+  big_span_count: number;
   many_experiment_id: string;
   many_first_page: string[];
   many_count: number;
@@ -47,16 +48,15 @@ function ensureData(spans: number, traces: number): { dir: string; data: BenchDa
   const dir = process.env.MLWB_TRACE_BENCH_DIR ?? join(tmpdir(), `mlwb-bench-traces-v1-${spans}-${traces}`);
   const done = join(dir, 'data.json');
   if (existsSync(done)) return { dir, data: JSON.parse(readFileSync(done, 'utf8')) as BenchData };
-  const tmp = `${dir}.partial-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
+  // Written in place (MLflow records absolute artifact paths in the traces); data.json, written
+  // last, marks a complete folder, so an interrupted run is started again from scratch.
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   log(`writing ${spans}-span trace and ${traces} traces with mlflow into ${dir} (once; minutes)`);
-  const r = spawnSync(mlflowPython(), [join(repoRoot, 'test/bench/make_trace_bench.py'), tmp, String(spans), String(traces)], { cwd: tmp, env: mlflowEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(mlflowPython(), [join(repoRoot, 'test/bench/make_trace_bench.py'), dir, String(spans), String(traces)], { cwd: dir, env: mlflowEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`make_trace_bench.py failed:\n${r.stderr.slice(-3000)}`);
   const data = JSON.parse(r.stdout.trim().split('\n').pop()!) as BenchData;
-  writeFileSync(join(tmp, 'data.json'), JSON.stringify(data));
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
+  writeFileSync(done, JSON.stringify(data));
   return { dir, data };
 }
 

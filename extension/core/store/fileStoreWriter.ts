@@ -57,6 +57,7 @@ export class FileStore extends FileStoreReader implements TrackingStore, Registr
     traceFeedback: true,
     runPaging: 'lazy',
     historyBulkInterval: false,
+    loggedModels: true,
   });
   private readonly now: () => number;
   /** Writes run one at a time: read-modify-write of meta.yaml must not interleave within this process. */
@@ -613,7 +614,7 @@ export class FileStore extends FileStoreReader implements TrackingStore, Registr
     if (parts.length === 1 && !rest.includes('@')) {
       const logged = await this.findLoggedModel(rest);
       if (!logged) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Unable to fetch model from model URI source '${source}': no logged model '${rest}' in ${this.root}`, this.root);
-      return { storage: logged.artifactLocation, runId: logged.sourceRunId };
+      return { storage: logged.model.artifactLocation, runId: logged.model.sourceRunId ?? undefined };
     }
     let mv: ModelVersion;
     if (parts.length === 1) {
@@ -625,14 +626,14 @@ export class FileStore extends FileStoreReader implements TrackingStore, Registr
     return { storage: mv.storageLocation || mv.source };
   }
 
-  /** MLflow 3 logged models live at `<experiment>/models/<model_id>/meta.yaml`. */
-  private async findLoggedModel(modelId: string): Promise<{ artifactLocation: string; sourceRunId?: string } | undefined> {
-    if (!/^[\w-]+$/.test(modelId)) return undefined;
-    for (const exp of await this.experimentDirs('ALL')) {
-      const meta = await this.readYamlRecord(join(exp.path, 'models', modelId, 'meta.yaml'), 'logged model meta.yaml');
-      if (meta) return { artifactLocation: asString(meta.artifact_location) ?? '', sourceRunId: asString(meta.source_run_id) };
-    }
-    return undefined;
+  /** As MLflow's FileStore: the tag file is written in place and the model's timestamps stay as they are. */
+  setLoggedModelTag(modelId: string, key: string, value: string): Promise<void> {
+    return this.exclusive(async () => {
+      const hit = await this.findLoggedModel(modelId);
+      if (!hit) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Logged model '${modelId}' not found in ${this.root}`, this.root);
+      checkKey('tag name', key, hit.dir);
+      await writeKeyFile(join(hit.dir, 'tags'), key, value, hit.dir);
+    });
   }
 
   createModelVersion(name: string, opts: CreateModelVersionOptions): Promise<ModelVersion> {
@@ -646,7 +647,7 @@ export class FileStore extends FileStoreReader implements TrackingStore, Registr
         storage = r.storage;
         runId = runId ?? r.runId;
       }
-      if (!runId && opts.modelId) runId = (await this.findLoggedModel(opts.modelId))?.sourceRunId;
+      if (!runId && opts.modelId) runId = (await this.findLoggedModel(opts.modelId))?.model.sourceRunId ?? undefined;
       const t = this.now();
       await this.touchModel(modelDir, t);
       let max = 0;

@@ -1,6 +1,7 @@
 import type {
   ArtifactEntry,
   Experiment,
+  LoggedModel,
   Metric,
   ModelStage,
   ModelVersion,
@@ -11,6 +12,9 @@ import type {
   ViewType,
 } from '../model/entities';
 import type { Assessment, NewFeedback, SearchTracesOptions, Trace, TracesPage } from '../traces/entities';
+import type { SearchLoggedModelsOptions } from './loggedModels';
+
+export type { SearchLoggedModelsOptions } from './loggedModels';
 
 /**
  * One interface for every kind of tracking store (legacy file store, SQL store through a local
@@ -99,6 +103,8 @@ export interface StoreCapabilities {
   readonly runPaging: 'server' | 'sql' | 'lazy';
   /** Many runs' histories of one metric in one call (MLflow's get-history-bulk-interval); not used yet. */
   readonly historyBulkInterval: boolean;
+  /** MLflow 3 logged models (`models:/m-…`) can be listed and read, with their artifacts. */
+  readonly loggedModels: boolean;
 }
 
 /** What browsing needs: the read half of a tracking store. */
@@ -127,6 +133,12 @@ export interface TrackingReader {
   createFeedback?(feedback: NewFeedback): Promise<Assessment>;
   /** One artifact file in chunks, where the store can stream it (local artifact folders): downloads of any size. */
   streamArtifact?(runId: string, path: string, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<void>;
+  /** MLflow 3 logged models of these experiments, newest first (MLflow's default order); live ones only. */
+  searchLoggedModels(opts: SearchLoggedModelsOptions): Promise<LoggedModel[]>;
+  /** One logged model by id (`m-…`); RESOURCE_DOES_NOT_EXIST when absent or deleted. */
+  getLoggedModel(modelId: string): Promise<LoggedModel>;
+  /** One file of a logged model's artifacts (its MLmodel, …), bounded in memory. */
+  readLoggedModelArtifact(modelId: string, path: string): Promise<Uint8Array>;
   close?(): Promise<void>;
 }
 
@@ -146,6 +158,8 @@ export interface TrackingStore extends TrackingReader {
   restoreRun(runId: string): Promise<void>;
   logBatch(runId: string, batch: LogBatch): Promise<void>;
   deleteTag(runId: string, key: string): Promise<void>;
+  /** Sets one tag of a logged model (MLflow's set_logged_model_tags with one tag). */
+  setLoggedModelTag(modelId: string, key: string, value: string): Promise<void>;
 
   getMetricHistory(runId: string, key: string): Promise<Metric[]>;
 
@@ -179,6 +193,8 @@ export interface RegistryReader {
   getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion>;
   searchModelVersions(opts?: SearchModelsOptions): Promise<ModelVersion[]>;
   getModelVersion(name: string, version: string): Promise<ModelVersion>;
+  /** One file below a version's download location (its MLmodel, …), as MLflow's model-versions/get-artifact serves it. */
+  readModelVersionArtifact(name: string, version: string, path: string): Promise<Uint8Array>;
   close?(): Promise<void>;
 }
 
