@@ -67,7 +67,7 @@ function node24(): string {
 }
 
 /** First paint in happy-dom: from the init message arriving to the rows existing. */
-async function happyDomPaint(init: TraceInit, reps: number): Promise<{ times_ms: number[]; median_ms: number; rows_rendered: number }> {
+export async function happyDomPaint(init: TraceInit, reps: number): Promise<{ times_ms: number[]; median_ms: number; rows_rendered: number }> {
   const dom = installDom();
   const times: number[] = [];
   let rows = 0;
@@ -95,7 +95,7 @@ async function happyDomPaint(init: TraceInit, reps: number): Promise<{ times_ms:
 }
 
 /** First paint in Chromium (playwright-core + /usr/bin/chromium), when both exist. */
-async function chromiumPaint(init: TraceInit, reps: number): Promise<Record<string, unknown>> {
+export async function chromiumPaint(init: TraceInit, reps: number): Promise<Record<string, unknown>> {
   const chromium = '/usr/bin/chromium';
   if (!existsSync(chromium)) return { skipped: 'no /usr/bin/chromium' };
   const bundle = join(repoRoot, 'dist/webviews/trace.js');
@@ -104,6 +104,8 @@ async function chromiumPaint(init: TraceInit, reps: number): Promise<Record<stri
   const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
     const css = readFileSync(join(repoRoot, 'dist/webviews/trace.css'), 'utf8');
     const js = readFileSync(bundle, 'utf8');
     // Typed arrays go over as plain arrays and are rebuilt in the page before the clock starts.
@@ -112,12 +114,11 @@ async function chromiumPaint(init: TraceInit, reps: number): Promise<Record<stri
     let rows = 0;
     for (let i = 0; i < reps; i++) {
       await page.setContent(`<!DOCTYPE html><html><head><style>${css}</style></head><body><div id="app"></div></body></html>`);
-      await page.evaluate(() => {
-        (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });
-      });
+      // Page code as text: functions handed to evaluate() would carry the bundler's helpers (__name).
+      await page.evaluate('window.acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} })');
       await page.addScriptTag({ content: js });
-      const r = await page.evaluate(async (text: string) => {
-        const raw = JSON.parse(text);
+      const r = (await page.evaluate(`(async () => {
+        const raw = JSON.parse(${JSON.stringify(wire)});
         const s = raw.spans;
         s.parents = Int32Array.from(s.parents);
         s.startUs = Float64Array.from(s.startUs);
@@ -129,9 +130,10 @@ async function chromiumPaint(init: TraceInit, reps: number): Promise<Record<stri
         // The frame after the rows exist has laid them out and painted them.
         await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
         return { ms: performance.now() - t, rows: document.querySelectorAll('.row:not([hidden])').length };
-      }, wire);
+      })()`)) as { ms: number; rows: number };
       times.push(r.ms);
       rows = r.rows;
+      if (rows === 0) throw new Error(`Chromium rendered no rows${errors.length ? `: ${errors.join('; ')}` : ''}`);
     }
     return { times_ms: times.map(round), median_ms: round(median(times)), rows_rendered: rows };
   } finally {

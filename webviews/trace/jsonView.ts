@@ -30,7 +30,8 @@ function scalar(v: unknown): HTMLElement {
       wrap.append(span, more);
       return wrap;
     }
-    span.textContent = JSON.stringify(v);
+    // Multi-line text (stack traces, chat messages) keeps its line breaks rather than showing \n.
+    span.textContent = v.includes('\n') ? `"${v}"` : JSON.stringify(v);
     return span;
   }
   if (typeof v === 'number') return el('span', 'json-number', String(v));
@@ -91,7 +92,7 @@ export function jsonSection(title: string, value: unknown): HTMLElement {
   const section = el('section', 'json-section');
   section.appendChild(el('h3', undefined, title));
   const tree = section.appendChild(el('div', 'json-tree'));
-  if (value !== null && typeof value === 'object') fill(tree, value, 0);
+  if (value !== null && typeof value === 'object' && Object.keys(value).length > 0) fill(tree, value, 0);
   else tree.appendChild(jsonNode(null, value));
   return section;
 }

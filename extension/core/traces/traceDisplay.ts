@@ -14,6 +14,7 @@ export function spanDurationMs(s: Span): number | undefined {
 /** 850 ms, 1.25 s, 2 min 5 s. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '';
+  if (ms === 0) return '0 ms';
   if (ms < 1) return `${Math.round(ms * 1000)} µs`;
   if (ms < 1000) return `${Math.round(ms * 10) / 10} ms`;
   if (ms < 60_000) return `${Math.round(ms / 10) / 100} s`;
