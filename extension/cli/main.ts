@@ -34,6 +34,11 @@ commands:
   artifacts --run ID [--path P] [--store URI] [--json]    list a run's artifacts (one level)
             [--download DIR]                             copy the file or folder (default: all) into DIR
   lint PATH... [--json]                                   check MLproject and MLmodel files
+  run PROJECT_DIR_OR_GIT_URI [-e ENTRY] [-P KEY=VALUE]...  run an MLproject entry point with mlflow run
+      [--sweep KEY=V1,V2,...]... [--parallel N]           (a sweep: parent run + one child per combination,
+      [--experiment NAME | --experiment-id ID]             N at a time); process output goes to stderr,
+      [--run-name NAME] [--env-manager M] [--python PATH]  the runs (ids, params, status) to stdout; exit 1
+      [--version GIT_REF] [--store URI] [--json]           unless every run FINISHED (docs/runner.md)
 
 --store takes a tracking URI (file:///abs/mlruns, a plain path to an mlruns folder, sqlite:///mlflow.db,
 http(s)://host:port). Without it, mlwb uses MLFLOW_TRACKING_URI, else ./mlruns or ./mlflow.db in the
@@ -46,6 +51,10 @@ export interface CliIo {
   err: (s: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Output of processes `mlwb run` starts, passed through as it comes (default: err). */
+  errRaw?: (s: string) => void;
+  /** Aborted on Ctrl-C: `mlwb run` then stops its runs and ends them KILLED. */
+  signal?: AbortSignal;
 }
 
 class UsageError extends Error {}
@@ -59,6 +68,7 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'lint') return (await import('./lint')).runLint(rest, io.out, io.err);
+  if (command === 'run') return runEntry(rest, io);
   let store: ReadableStore | undefined;
   try {
     const args = parseArgs(rest, {
@@ -99,6 +109,20 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     return 1;
   } finally {
     await store?.close?.();
+  }
+}
+
+async function runEntry(argv: string[], io: CliIo): Promise<number> {
+  const { runCommand, RunUsageError, RUN_USAGE } = await import('./run');
+  try {
+    return await runCommand(argv, io);
+  } catch (e) {
+    if (e instanceof RunUsageError) {
+      io.err(`mlwb run: ${e.message}\n\n${RUN_USAGE}`);
+      return 2;
+    }
+    io.err(`mlwb run: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
   }
 }
 

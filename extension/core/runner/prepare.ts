@@ -42,7 +42,7 @@ function abortedError(): Error {
   return new Error('cancelled before the run started');
 }
 
-/** Resolves the project, checks the interpreter and tools. Throws an Error with a message for the user. */
+/** Resolves the project, the entry point and the interpreter's environment. Throws an Error with a message for the user. */
 export async function prepareProject(req: ProjectRunRequest, out: RunOutput, opts: RunOptions, signal: AbortSignal): Promise<PreparedProject> {
   const base = opts.env ?? process.env;
   const cacheDir = opts.cacheDir ?? defaultCacheDir(base);
@@ -74,8 +74,6 @@ export async function prepareProject(req: ProjectRunRequest, out: RunOutput, opt
 
   const pythonPath = interpreterPath(req.python, base, baseDir);
   const env = interpreterEnv(pythonPath, base, cacheDir);
-  checkInterpreterMlflow(pythonPath, env);
-  Object.assign(env, checkEnvTools(manager, project, env, pythonPath));
 
   const trackingUri = absoluteBackendUri(req.storeUri, baseDir);
   env.MLFLOW_TRACKING_URI = trackingUri;
@@ -94,6 +92,15 @@ export async function prepareProject(req: ProjectRunRequest, out: RunOutput, opt
   }
   const cwd = source.git ? source.workDir : req.cwd ?? source.workDir;
   return { source, project, entryPoint, manager, pythonPath, env, cwd, trackingUri, envRoot, cacheDir };
+}
+
+/**
+ * Checks what takes seconds (importing mlflow in the interpreter, asking docker), after the values
+ * are known to be good. Adds what the manager needs to the run's environment.
+ */
+export function checkRuntime(p: PreparedProject): void {
+  checkInterpreterMlflow(p.pythonPath, p.env);
+  Object.assign(p.env, checkEnvTools(p.manager, p.project, p.env, p.pythonPath));
 }
 
 /**
