@@ -9,7 +9,7 @@ export interface ParsedArgs {
   lists: Record<string, string[]>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'all', 'csv']);
+const BOOLEAN_FLAGS = new Set(['json', 'all', 'csv', 'archive-existing']);
 const REPEATABLE = new Set(['order-by', 'run']);
 
 export function parseArgs(argv: string[], allowed: string[]): ParsedArgs {

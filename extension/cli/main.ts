@@ -1,17 +1,20 @@
+import { existsSync } from 'node:fs';
 import { neutralizeText } from '../core/model/display';
 import { experimentJson, metricJson, registeredModelJson, runJson } from '../core/model/cliJson';
 import type { Experiment, Metric, Run } from '../core/model/entities';
+import { withoutPrompts } from '../core/model/promptFilter';
 import { historyCsvHeader, historyCsvRows } from '../core/charts/csv';
 import { readSampledHistories } from '../core/charts/historyRead';
 import { MIN_SAMPLE_POINTS } from '../core/charts/sampling';
 import { resolve } from 'node:path';
 import { downloadArtifacts } from '../core/store/artifactDownload';
 import { isStoreError } from '../core/store/errors';
-import { openStore, type ReadableStore } from '../core/store/openStore';
+import { openStore, openWritableStore, type ReadableStore } from '../core/store/openStore';
 import { RUNS_PAGE_DEFAULT, RUNS_PAGE_MAX } from '../core/store/paging';
 import { redactUri, resolveTrackingUri } from '../core/store/trackingUri';
 import { FilterError, formatFilterError, parseFilter, parseOrderBy, RUNS } from '../core/filter';
 import { ArgsError, formatTable, parseArgs, type ParsedArgs } from './args';
+import { checkWriteArgs, RuleError, runWriteAction, WRITE_ACTIONS, WRITE_COMMANDS, WRITE_USAGE, writeAction } from './writeCommands';
 
 /**
  * `mlwb`: the core's store readers and the MLproject/MLmodel linter on the command line. Same code
@@ -39,6 +42,8 @@ commands:
       [--experiment NAME | --experiment-id ID]             N at a time); process output goes to stderr,
       [--run-name NAME] [--env-manager M] [--python PATH]  the runs (ids, params, status) to stdout; exit 1
       [--version GIT_REF] [--store URI] [--json]           unless every run FINISHED (docs/runner.md)
+
+${WRITE_USAGE}
 
 --store takes a tracking URI (file:///abs/mlruns, a plain path to an mlruns folder, sqlite:///mlflow.db,
 http(s)://host:port). Without it, mlwb uses MLFLOW_TRACKING_URI, else ./mlruns or ./mlflow.db in the
@@ -68,9 +73,19 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'lint') return (await import('./lint')).runLint(rest, io.out, io.err);
-  if (command === 'run') return runEntry(rest, io);
+  if (command === 'run' && !isRunWriteVerb(rest[0], io.cwd)) return runEntry(rest, io);
   let store: ReadableStore | undefined;
   try {
+    if (WRITE_COMMANDS.has(command)) {
+      const { action, argv: actionArgv } = writeAction(command, rest);
+      const args = parseArgs(actionArgv, WRITE_ACTIONS[action]);
+      // MLflow's rules first: a name it would refuse never opens (or starts) a store.
+      checkWriteArgs(action, args);
+      const writable = await openWritableStore(storeUri(args, io), { baseDir: io.cwd, env: io.env, python: pythonOf(args, io), onProblem: (p) => io.err(`warning: ${p.location}: ${p.message}`) });
+      store = writable;
+      const result = await runWriteAction(action, args, writable);
+      return print(io, args, result.json, () => neutralizeText(result.text));
+    }
     const args = parseArgs(rest, {
       experiments: ['store', 'json', 'all', 'python'],
       runs: ['store', 'json', 'experiment', 'all', 'filter', 'order-by', 'max-results', 'page-token', 'python'],
@@ -82,8 +97,7 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     // A bad filter, order_by or page size is reported before any store is opened or asked.
     if (command === 'runs') runSearchArgs(args);
     const uri = storeUri(args, io);
-    const python = typeof args.options.python === 'string' ? args.options.python : io.env.MLWB_PYTHON || 'python3';
-    store = await openStore(uri, { baseDir: io.cwd, env: io.env, python, onProblem: (p) => io.err(`warning: ${p.location}: ${p.message}`) });
+    store = await openStore(uri, { baseDir: io.cwd, env: io.env, python: pythonOf(args, io), onProblem: (p) => io.err(`warning: ${p.location}: ${p.message}`) });
     switch (command) {
       case 'experiments':
         return await experiments(store, args, io);
@@ -101,6 +115,10 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
       io.err(`mlwb: ${e.message}\n\n${USAGE}`);
       return 2;
     }
+    if (e instanceof RuleError) {
+      io.err(`mlwb: ${e.message}`);
+      return 2;
+    }
     if (e instanceof FilterError) {
       io.err(`mlwb: ${formatFilterError(e)}`);
       return 2;
@@ -110,6 +128,15 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
   } finally {
     await store?.close?.();
   }
+}
+
+/**
+ * `mlwb run rename|delete|restore|set-tag|delete-tag …` edits runs; any other `mlwb run X` runs the
+ * project X. A project folder named like a verb is run when it exists (or given as `./delete`).
+ */
+function isRunWriteVerb(first: string | undefined, cwd: string): boolean {
+  if (first === undefined || !(`run ${first}` in WRITE_ACTIONS)) return false;
+  return !existsSync(resolve(cwd, first));
 }
 
 async function runEntry(argv: string[], io: CliIo): Promise<number> {
@@ -132,6 +159,10 @@ function storeUri(args: ParsedArgs, io: CliIo): string {
   const resolved = resolveTrackingUri({ env: io.env, workspaceFolders: [io.cwd] });
   if (!resolved) throw new UsageError('no store found: pass --store URI, set MLFLOW_TRACKING_URI, or run in a folder with mlruns/ or mlflow.db');
   return resolved.uri;
+}
+
+function pythonOf(args: ParsedArgs, io: CliIo): string {
+  return typeof args.options.python === 'string' ? args.options.python : io.env.MLWB_PYTHON || 'python3';
 }
 
 function required(args: ParsedArgs, name: string): string {
@@ -285,8 +316,8 @@ async function artifacts(store: ReadableStore, args: ParsedArgs, io: CliIo): Pro
 }
 
 async function models(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {
-  const all = await store.searchRegisteredModels();
-  const versions = await store.searchModelVersions();
+  // Prompts (tagged mlflow.prompt.is_prompt) are left out, as MLflow's own searches do.
+  const { models: all, versions } = withoutPrompts(await store.searchRegisteredModels(), await store.searchModelVersions());
   const rows = all.map((m) =>
     registeredModelJson(
       m,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { experimentTooltip, neutralizeText, runDescription, runLabel, runTooltip } from '../core/model/display';
-import type { Experiment, Run, RunStatus } from '../core/model/entities';
+import { TAG, type Experiment, type Run, type RunStatus, type ViewType } from '../core/model/entities';
 import { contentKey, ExperimentRuns, levelKey, type ExperimentRunsOptions, type RunsChanges } from '../core/runs/experimentRuns';
 import { EMPTY_QUERY, validateRunsQuery, type RunsQuery } from '../core/runs/runsQuery';
 import { errText } from '../core/store/fileStore';
@@ -45,12 +45,30 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   onMessage: (message: string | undefined) => void = () => undefined;
   /** Set by the extension: the query changed (for the view's description and context keys). */
   onQuery: (q: RunsQuery) => void = () => undefined;
+  private deletedShown = false;
 
   constructor(
     private readonly session: StoreSession,
     private readonly log: vscode.LogOutputChannel,
-    private readonly runsOptions: ExperimentRunsOptions = {},
+    private runsOptions: ExperimentRunsOptions = {},
   ) {}
+
+  /** Whether deleted experiments and runs are listed (marked) beside the active ones. */
+  get showDeleted(): boolean {
+    return this.deletedShown;
+  }
+
+  /** Lists deleted experiments and runs too (or not): every level is read again with the new view type. */
+  setShowDeleted(on: boolean): void {
+    if (on === this.deletedShown) return;
+    this.deletedShown = on;
+    this.runsOptions = { ...this.runsOptions, viewType: on ? 'ALL' : 'ACTIVE_ONLY' };
+    this.reset();
+  }
+
+  private get experimentViewType(): ViewType {
+    return this.deletedShown ? 'ALL' : 'ACTIVE_ONLY';
+  }
 
   get currentQuery(): RunsQuery {
     return this.query;
@@ -87,7 +105,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     await this.progress('refreshing runs', async () => {
       let rootChanged = false;
       try {
-        const exps = await model.store.searchExperiments({ viewType: 'ACTIVE_ONLY' });
+        const exps = await model.store.searchExperiments({ viewType: this.experimentViewType });
         const before = this.experiments ?? [];
         rootChanged = exps.length !== before.length || exps.some((e, i) => contentKey(e) !== contentKey(before[i]));
       } catch (e) {
@@ -136,7 +154,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     const model = this.currentModel()!;
     if (!node) {
       try {
-        const exps = await this.progress('loading experiments', () => state.store.searchExperiments({ viewType: 'ACTIVE_ONLY' }));
+        const exps = await this.progress('loading experiments', () => state.store.searchExperiments({ viewType: this.experimentViewType }));
         this.experiments = exps;
         this.onMessage(exps.length ? undefined : `No experiments in ${state.uri}`);
         return exps.map((experiment) => this.keep(`exp:${experiment.experimentId}`, { type: 'experiment', experiment }, (n) => (n.experiment = experiment)));
@@ -182,6 +200,29 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     }
   }
 
+  /** For TreeView.reveal: a run sits under its parent run when that is shown, else under its experiment. */
+  getParent(node: ExperimentsNode): ExperimentsNode | undefined {
+    if (node.type === 'experiment' || node.type === 'message') return undefined;
+    const parentRunId = node.type === 'run' ? node.run.data.tags[TAG.parentRunId] : node.type === 'more' ? node.parentRunId : undefined;
+    const parent = parentRunId ? this.nodes.get(`run:${parentRunId}`) : undefined;
+    return parent ?? this.nodes.get(`exp:${node.experimentId}`);
+  }
+
+  /**
+   * The node of a run the view may not have loaded yet (one just started by the runner): reads its
+   * experiment's first page, and its parent's children for a nested run. Undefined when the run is
+   * not on those pages (filtered out, or beyond the loaded pages).
+   */
+  async nodeForRun(run: Run): Promise<ExperimentsNode | undefined> {
+    const roots = await this.getChildren();
+    const exp = roots.find((n) => n.type === 'experiment' && n.experiment.experimentId === run.info.experimentId);
+    if (!exp) return undefined;
+    const top = await this.getChildren(exp);
+    const parentRunId = run.data.tags[TAG.parentRunId];
+    const level = parentRunId ? await this.getChildren(top.find((n) => n.type === 'run' && n.run.info.runId === parentRunId) ?? exp) : top;
+    return level.find((n) => n.type === 'run' && n.run.info.runId === run.info.runId);
+  }
+
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
     switch (node.type) {
       case 'more': {
@@ -213,8 +254,15 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         const e = node.experiment;
         const item = new vscode.TreeItem(neutralizeText(e.name), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `exp:${e.experimentId}`;
-        item.iconPath = new vscode.ThemeIcon('beaker');
-        item.contextValue = 'experiment';
+        if (e.lifecycleStage === 'deleted') {
+          item.iconPath = new vscode.ThemeIcon('trash', new vscode.ThemeColor('disabledForeground'));
+          item.description = 'deleted';
+          item.contextValue = 'experimentDeleted';
+          item.accessibilityInformation = { label: `Experiment ${neutralizeText(e.name)}, deleted` };
+        } else {
+          item.iconPath = new vscode.ThemeIcon('beaker');
+          item.contextValue = 'experiment';
+        }
         return item;
       }
       case 'run': {
@@ -223,11 +271,14 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         const item = new vscode.TreeItem(neutralizeText(runLabel(r)), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `run:${r.info.runId}`;
         item.description = runDescription(r);
-        const [icon, color] = STATUS_ICON[r.info.status] ?? ['circle-outline', undefined];
+        const deleted = r.info.lifecycleStage === 'deleted';
+        const [icon, color] = deleted ? ['trash', 'disabledForeground'] : (STATUS_ICON[r.info.status] ?? ['circle-outline', undefined]);
         item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-        item.contextValue = hasChildren ? 'runWithChildren' : 'run';
+        if (deleted) item.description = `deleted · ${item.description}`;
+        // Deleted runs keep the 'run' prefix (open, charts, copy id still apply) and end in 'Deleted'.
+        item.contextValue = (hasChildren ? 'runWithChildren' : 'run') + (deleted ? 'Deleted' : '');
         item.command = { command: 'mlflow.openRun', title: 'Open Run Details', arguments: [node] };
-        item.accessibilityInformation = { label: `Run ${neutralizeText(runLabel(r))}, ${r.info.status.toLowerCase()}` };
+        item.accessibilityInformation = { label: `Run ${neutralizeText(runLabel(r))}, ${deleted ? 'deleted, ' : ''}${r.info.status.toLowerCase()}` };
         return item;
       }
     }

@@ -4,7 +4,9 @@ import { storeKindOf, fileStorePath } from '../core/store/trackingUri';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './experimentsTree';
 import { startLanguageClient } from './languageClient';
 import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
-import { MlflowTaskProvider, runEntryPoint } from './projectRunner';
+import { runEntryPointCommand, runSweepCommand } from './runner/commands';
+import { LiveRuns } from './runner/liveRuns';
+import { MlflowTaskProvider } from './runner/taskProvider';
 import { registerRegistryActions } from './registryActions';
 import { RunPanels } from './runPanel';
 import { openRunsTable } from './runsTableCommand';
@@ -17,6 +19,8 @@ import { downloadRunArtifacts } from './artifactCommands';
 import { ArtifactFileSystem, artifactUri } from './artifactFileSystem';
 import { applyArtifactLanguage } from './artifactOpener';
 import { registerRunsQueryCommands } from './runsQueryCommands';
+import { registerLifecycleActions } from './lifecycleActions';
+import { NoteFileSystem } from './noteFileSystem';
 import { StoreSession } from './storeSession';
 
 /** What activate() returns: used by the extension-host test suite and by other extensions. */
@@ -57,6 +61,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     models.refresh();
   };
   context.subscriptions.push(registerRunsQueryCommands(experiments, experimentsView));
+  const notes = NoteFileSystem.register(session, log);
+  notes.fs.onDidSave = () => void experiments.refresh();
+  context.subscriptions.push(notes.disposable, registerLifecycleActions(session, log, experiments));
 
   const artifactFs = ArtifactFileSystem.register(session);
   context.subscriptions.push(
@@ -70,6 +77,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   context.subscriptions.push(charts, compare);
   const runsTables = new RunsTables(context, session, log);
   context.subscriptions.push(runsTables);
+
+  // Runs the runner starts show up in the Experiments view, live in charts, sweeps end in a comparison.
+  const live = new LiveRuns(session, {
+    tree: experiments,
+    view: experimentsView,
+    openCharts: (ids) => charts.show(ids),
+    openRun: (id) => panels.show(id),
+    compare: (ids) => compare.show(ids),
+  }, log);
+  const runner = { session, live, log };
 
   context.subscriptions.push(
     vscode.commands.registerCommand('mlflow.refresh', async () => {
@@ -117,7 +134,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
       if (ids.length === 0) return void vscode.window.showInformationMessage('Select one or more runs in the MLflow Experiments view (Ctrl/Cmd-click for several), then choose "Open Metric Charts".');
       charts.show(ids);
     }),
-    vscode.commands.registerCommand('mlflow.runEntryPoint', (target?: vscode.Uri | string, entryPoint?: string) => runEntryPoint(session, log, target, entryPoint)),
+    vscode.commands.registerCommand('mlflow.runEntryPoint', (target?: vscode.Uri | string, entryPoint?: string) => runEntryPointCommand(runner, target, entryPoint)),
+    vscode.commands.registerCommand('mlflow.runSweep', (target?: vscode.Uri | string, entryPoint?: string) => runSweepCommand(runner, target, entryPoint)),
   );
 
   context.subscriptions.push(
@@ -128,7 +146,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     vscode.workspace.onDidGrantWorkspaceTrust(() => void session.reconnect()),
   );
   context.subscriptions.push(registerRegistryActions(session, log, () => models.refresh()));
-  context.subscriptions.push(vscode.tasks.registerTaskProvider('mlflow', new MlflowTaskProvider(session)));
+  context.subscriptions.push(vscode.tasks.registerTaskProvider('mlflow', new MlflowTaskProvider(runner)));
   watchLocalStore(context, session, refresh);
 
   void session.reconnect();

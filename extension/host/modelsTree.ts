@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { modelVersionTooltip, neutralizeText, registeredModelTooltip, versionDescription } from '../core/model/display';
 import type { ModelVersion, RegisteredModel } from '../core/model/entities';
+import { withoutPrompts } from '../core/model/promptFilter';
 import { errText } from '../core/store/fileStore';
 import { withStoreCall } from './storeCall';
 import type { StoreSession } from './storeSession';
@@ -33,13 +34,14 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
     }
     try {
       if (!node) {
-        const models = await withStoreCall({ title: 'loading registered models' }, () => state.store.searchRegisteredModels());
+        // Prompts share the registry but are not models to the user (MLflow's own searches leave them out).
+        const models = withoutPrompts(await withStoreCall({ title: 'loading registered models' }, () => state.store.searchRegisteredModels())).models;
         this.onMessage(models.length ? undefined : 'No registered models in this store');
         return models.map((model) => ({ type: 'model', model }));
       }
       if (node.type === 'model') {
         this.versions ??= withStoreCall({ title: 'loading model versions' }, () => state.store.searchModelVersions());
-        const all = await this.versions;
+        const all = withoutPrompts([node.model], await this.versions).versions;
         return all
           .filter((v) => v.name === node.model.name)
           .sort((a, b) => Number(b.version) - Number(a.version))

@@ -94,6 +94,9 @@ export class RunPanels implements vscode.Disposable {
         openRun: ({ runId: id }) => {
           if (typeof id === 'string' && id) this.show(id);
         },
+        openCharts: ({ runId: id }) => {
+          if (typeof id === 'string' && id) void vscode.commands.executeCommand('mlflow.openCharts', [id]);
+        },
         pin: () => {
           this.slots.pin(host);
           void this.load(host);

@@ -28,10 +28,13 @@ export function mlflowEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv
   };
 }
 
-/** Runs a Python snippet with the mlflow venv and returns stdout parsed as JSON. */
-export function runPythonJson<T = unknown>(code: string, env: Record<string, string> = {}, cwd?: string): T {
+/**
+ * Runs a Python snippet with the mlflow venv and returns stdout parsed as JSON. `filter` edits the
+ * final environment (the team server's clients drop every AWS variable).
+ */
+export function runPythonJson<T = unknown>(code: string, env: Record<string, string> = {}, cwd?: string, filter: (env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv = (e) => e): T {
   const r = spawnSync(mlflowPython(), ['-c', code], {
-    env: mlflowEnv(env),
+    env: filter(mlflowEnv(env)),
     cwd,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,

@@ -80,11 +80,11 @@ async function waitCharts(frame, test, what, timeoutMs = 60_000) {
 }
 
 /**
- * Picks "Open Metric Charts" in the open context menu. The workbench sometimes drops a click that
- * lands right after the menu appears, so the click is repeated while the menu stays open.
+ * Picks an item of the open context menu. The workbench sometimes drops a click that lands right
+ * after the menu appears, so the click is repeated while the menu stays open.
  */
-async function openChartsFromMenu(page) {
-  const item = page.locator('.monaco-menu .action-label:visible', { hasText: 'Open Metric Charts' }).first();
+async function pickFromMenu(page, label) {
+  const item = page.locator('.monaco-menu .action-label:visible', { hasText: label }).first();
   await item.waitFor({ timeout: 10_000 });
   for (let i = 0; i < 4 && (await item.isVisible().catch(() => false)); i++) {
     await page.waitForTimeout(300);
@@ -92,6 +92,8 @@ async function openChartsFromMenu(page) {
     await page.waitForTimeout(700);
   }
 }
+
+const openChartsFromMenu = (page) => pickFromMenu(page, 'Open Metric Charts');
 
 async function selectRunsAndOpen(page, exps, names) {
   const first = row(exps, names[0]);
@@ -232,6 +234,58 @@ for i in range(1, 16):
 print(json.dumps({"done": True}), flush=True)
 sys.stdin.readline()
 `;
+
+/** The webview frame whose page has the compare test hook ready. */
+async function compareFrame(page, timeoutMs = 60_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of page.frames()) if (await f.evaluate(() => Boolean(window.__mlwbCompare?.ready)).catch(() => false)) return f;
+    await page.waitForTimeout(250);
+  }
+  throw new Error('no compare panel became ready');
+}
+
+chartFlows.push({
+  name: 'compare: two runs from the tree side by side; only differences; a row name orders the runs; light and dark',
+  fn: async (page, { expected, shot }) => {
+    const exps = await openExperiments(page);
+    const names = ['spiky', 'short'];
+    await row(exps, names[0]).click();
+    await row(exps, names[1]).click({ modifiers: ['Control'] });
+    await row(exps, names[1]).click({ button: 'right' });
+    await pickFromMenu(page, 'Compare Runs');
+    const frame = await compareFrame(page);
+    const table = () => frame.evaluate(() => window.__mlwbCompare.table());
+    let t = await table();
+    assert.deepEqual(new Set(t.columns), new Set(names.map((n) => expected.runs[n])));
+    for (const key of ['loss', 'acc', 'final_score', 'lr', 'group']) assert.ok(t.rows.includes(key), `no row ${key} in ${t.rows.join(', ')}`);
+    const cells = (key) =>
+      frame.evaluate((k) => {
+        const tr = [...document.querySelectorAll('tbody tr')].find((r) => r.querySelector('th')?.textContent === k);
+        return tr ? [...tr.querySelectorAll('td')].map((td) => td.textContent) : null;
+      }, key);
+    assert.deepEqual(await cells('group'), ['a', 'a']);
+    const scatter = await frame.evaluate(() => window.__mlwbCompare.scatter());
+    assert.notEqual(scatter.x, scatter.y, 'the scatter plots a metric against itself');
+    await shot('25-compare-light');
+    // Both runs have group "a": only differences hides that row and keeps the rest.
+    await frame.locator('vscode-checkbox[data-test="only-differences"]').click();
+    await frame.waitForFunction(() => !window.__mlwbCompare.table().rows.includes('group'), null, { timeout: 10_000 });
+    t = await table();
+    for (const key of ['loss', 'lr']) assert.ok(t.rows.includes(key), `only differences dropped ${key}: ${t.rows.join(', ')}`);
+    // A row name orders the runs: loss ascending puts spiky (about 0.048) before short (0.42); again reverses.
+    const order = async () => (await table()).columns.map((id) => (id === expected.runs.spiky ? 'spiky' : 'short')).join(',');
+    await frame.locator('tbody th button', { hasText: /^loss$/ }).first().click();
+    await frame.waitForFunction((want) => window.__mlwbCompare.table().columns[0] === want, expected.runs.spiky, { timeout: 10_000 });
+    await frame.locator('tbody th button', { hasText: /^loss$/ }).first().click();
+    await frame.waitForFunction((want) => window.__mlwbCompare.table().columns[0] === want, expected.runs.short, { timeout: 10_000 }).catch(async () => {
+      throw new Error(`clicking loss again did not reverse the order: ${await order()}`);
+    });
+    await toggleTheme(page);
+    await shot('26-compare-only-differences-dark');
+    await toggleTheme(page);
+  },
+});
 
 export const liveChartFlow = {
   name: 'charts: a run logging with mlflow.log_metric grows in the open chart within 2 s',

@@ -7,10 +7,10 @@
 // MLWB_SKIP_SQLITE=1 skips the passes on a workspace holding mlflow.db (trusted, and untrusted with
 // a hostile `mlflow/` package of its own). MLWB_ONLY_PASS=name[,name] runs only those passes
 // (trusted, restricted, sqlite, restricted-sqlite). MLWB_MANY_RUNS=N sizes the paging flow's
-// experiment (default 1000). MLWB_FLOWS=text runs only the UI flows whose name contains that text
+// experiment (default 1000). MLWB_FLOWS=text[|text…] runs only the UI flows whose name contains one of them
 // (the extension-host suite always runs).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSuite, packageRunner, repo } from './build.mjs';
@@ -19,6 +19,8 @@ import { launchBrowser, openWorkbench } from './browser.mjs';
 import { experimentsViewFlows, plantHostilePackages, registryEditFlow, restrictedFlows, restrictedHostileFlow, runsTableFlow, userFlows } from './uiFlows.mjs';
 import { addManyRuns, mlflowPython, prepareWorkspace } from './workspace.mjs';
 import { chartFlows, liveChartFlow, prepareChartWorkspace } from './chartFlows.mjs';
+import { lifecycleFlows } from './lifecycleFlows.mjs';
+import { runnerFlow } from './runnerFlows.mjs';
 
 const SUITE_TIMEOUT_MS = 150_000;
 /** Runs in the paging flow's experiment (MLWB_MANY_RUNS overrides, e.g. for a quick local pass). */
@@ -65,6 +67,10 @@ async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected,
     'security.workspace.trust.enabled': true,
     'security.workspace.trust.startupPrompt': 'never',
   });
+  // code-server's extension host is a remote one: machine-scoped settings (mlflow.pythonPath is
+  // machine-overridable) come from the Machine settings, not the User ones.
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'mlflow.pythonPath': mlflowPython() }, null, 1));
   const resultsFile = join(tmp, `results-${name}.json`);
   const cs = await startCodeServer({
     workspace,
@@ -90,8 +96,8 @@ async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected,
     const suite = await waitForResults(resultsFile, name, () => cs.proc.exitCode === null);
     phase(`${name}: suite done`);
     for (const r of suite.results) record(`${name === 'trusted' ? '' : `${name}: `}${r.name}`, r.ok, r.error);
-    const only = process.env.MLWB_FLOWS;
-    for (const flow of flows.filter((f) => !only || f.name.includes(only))) {
+    const only = process.env.MLWB_FLOWS?.split('|');
+    for (const flow of flows.filter((f) => !only || only.some((o) => f.name.includes(o)))) {
       try {
         await flow.fn(page, { ...flowContext, workspace, expected: JSON.parse(readFileSync(expected, 'utf8')), shot: (n) => page.screenshot({ path: join(shots, `${name === 'trusted' ? '' : `${name}-`}${n}.png`) }) });
         record(`ui: ${name === 'trusted' ? '' : `${name}: `}${flow.name}`, true);
@@ -128,7 +134,7 @@ async function main() {
   phase('workspace written by mlflow, extensions installed');
   const browser = await launchBrowser();
   cleanups.push(() => browser.close());
-  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, ...experimentsViewFlows, runsTableFlow, registryEditFlow] });
+  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, ...experimentsViewFlows, runsTableFlow, registryEditFlow, runnerFlow, ...lifecycleFlows] });
   if (!process.env.MLWB_SKIP_RESTRICTED) await runPass({ tmp, name: 'restricted', trusted: false, extensionsDir, workspace, expected, browser, flows: restrictedFlows });
   // MLflow's default store: the same store cases and the views flow on a workspace holding mlflow.db.
   if (sqlite) await runPass({ tmp, name: 'sqlite', trusted: true, extensionsDir, workspace: sqlite.workspace, expected: sqlite.expected, browser, flows: [userFlows[0], registryEditFlow], mode: 'stores', store: 'sqlite' });

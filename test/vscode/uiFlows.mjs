@@ -330,6 +330,37 @@ userFlows.push(
       assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'closing the image asked something');
     },
   },
+  {
+    name: "run details: Open Charts charts the run's metrics",
+    fn: async (page, { expected, shot }) => {
+      await openMlflowContainer(page);
+      const exps = pane(page, 'Experiments');
+      const parent = expected.runs.find((r) => r.run_id === expected.parent_run_id);
+      const child = expected.runs.find((r) => r.tags['mlflow.parentRunId'] === parent.run_id && r.lifecycle_stage === 'active' && Object.keys(r.metrics).length > 0);
+      const expName = expected.experiments.find((x) => x.experiment_id === parent.experiment_id).name;
+      await expand(row(exps, expName));
+      await expand(row(exps, parent.run_name));
+      await row(exps, child.run_name).locator('.label-name').click();
+      const details = await waitForFrame(page, (body) => body.includes(child.run_id) && body.includes('Open Charts'), 20_000);
+      assert.ok(details, `the details of ${child.run_name} offer no Open Charts`);
+      await details.locator('[data-action="open-charts"]').click();
+      const end = Date.now() + 60_000;
+      let keys = [];
+      while (Date.now() < end) {
+        for (const f of page.frames()) {
+          keys = await f
+            .evaluate((id) => (window.__mlwbCharts?.ready && window.__mlwbCharts.state().runIds.includes(id) ? window.__mlwbCharts.charts().map((c) => c.key) : []), child.run_id)
+            .catch(() => []);
+          if (keys.length) break;
+        }
+        if (keys.length) break;
+        await page.waitForTimeout(250);
+      }
+      for (const k of Object.keys(child.metrics)) assert.ok(keys.includes(k), `the chart panel shows ${keys.join(', ') || 'nothing'}, not ${k}`);
+      await shot('13-run-details-open-charts');
+      await runCommand(page, 'View: Close All Editors');
+    },
+  },
 );
 
 /** Light ↔ dark through the command palette, as a person would; returns the webview body's new theme class. */
@@ -593,3 +624,6 @@ export const restrictedHostileFlow = {
     assert.equal(existsSync(marker), false, `the folder's own Python package ran: ${marker} was written`);
   },
 };
+
+// Shared with the flows of other files (runnerFlows.mjs).
+export { expand, openMlflowContainer, pane, row, runCommand, waitForFrame };

@@ -68,7 +68,9 @@ export class ComparePage {
       this.state.axes = this.state.axes.filter((a) => keys.includes(a));
       if (this.state.axes.length === 0) this.state.axes = this.defaultAxes();
       if (!this.state.scatterX || !keys.includes(this.state.scatterX)) this.state.scatterX = this.state.axes[0];
-      if (!this.state.scatterY || !keys.includes(this.state.scatterY)) this.state.scatterY = this.state.axes.find((a) => a.startsWith('metrics.')) ?? this.state.axes[1];
+      // Y defaults to another metric than X: a scatter of a metric against itself says nothing.
+      if (!this.state.scatterY || !keys.includes(this.state.scatterY))
+        this.state.scatterY = this.state.axes.find((a) => a.startsWith('metrics.') && a !== this.state.scatterX) ?? this.state.axes.find((a) => a !== this.state.scatterX) ?? this.state.axes[0];
       this.client.setState(this.state);
       this.render();
       hook.ready = true;

@@ -99,6 +99,8 @@ export type RunDetailsContract = {
     openRun: { runId: string };
     /** "Keep Open": pin this panel. */
     pin: Record<string, never>;
+    /** "Open Charts": the run's metric histories in the chart panel. */
+    openCharts: { runId: string };
     copy: { text: string };
     refresh: Record<string, never>;
   };

@@ -72,6 +72,10 @@ export class RunDetailsPage {
       const keep = header.appendChild(component('vscode-button', { secondary: '', icon: 'pin', title: 'Keep this run open; the next run you click opens in another tab', 'data-action': 'keep-open' }, 'Keep Open'));
       keep.addEventListener('click', () => this.client.emit('pin', {}));
     }
+    if (run.metrics.length > 0) {
+      const charts = header.appendChild(component('vscode-button', { secondary: '', icon: 'graph-line', title: "Chart this run's metric histories", 'data-action': 'open-charts' }, 'Open Charts'));
+      charts.addEventListener('click', () => this.client.emit('openCharts', { runId: run.runId }));
+    }
     const copy = header.appendChild(component('vscode-button', { secondary: '', icon: 'copy', title: 'Copy run ID', 'data-action': 'copy' }, 'Copy ID'));
     copy.addEventListener('click', () => this.client.emit('copy', { text: run.runId }));
     const refresh = header.appendChild(component('vscode-button', { secondary: '', icon: 'refresh', title: 'Refresh', 'data-action': 'refresh' }, 'Refresh'));

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { FileStoreReader } from '../../../extension/core/store/fileStore';
 import { FileStore } from '../../../extension/core/store/fileStoreWriter';
 import { copyFixtureStore, fixtureStore, loadExpected } from '../../support/fixture';
+import { runPythonJson } from '../../support/python';
 
 /**
  * Glue test of the Experiments tree: `vscode` is a small recording stand-in, the store is the real
@@ -187,6 +188,66 @@ test('a store that fails shows the error in the tree, per experiment', async () 
     const item = tree.getTreeItem(rows[0]);
     assert.match(String(item.label), /^Cannot read runs: /);
     assert.equal((item.iconPath as { id: string }).id, 'error');
+  } finally {
+    rmSync(dirname(root), { recursive: true, force: true });
+  }
+});
+
+test('Show Deleted lists deleted experiments and runs, marked with a trash icon and their own context values', async () => {
+  const { tree, fired } = treeOn(fixtureStore);
+  const deletedExp = expected.experiments.find((e) => e.lifecycle_stage === 'deleted')!;
+  const deletedRun = expected.runs.find((r) => r.lifecycle_stage === 'deleted' && r.experiment_id === parent.experiment_id)!;
+  assert.ok(!(await tree.getChildren()).some((n) => n.type === 'experiment' && n.experiment.experimentId === deletedExp.experiment_id));
+  assert.ok(!runNames(await tree.getChildren(await experiment(tree, parent.experiment_id))).includes(deletedRun.run_name));
+
+  tree.setShowDeleted(true);
+  assert.equal(tree.showDeleted, true);
+  assert.deepEqual(fired.slice(-1), [undefined], 'the whole view is read again');
+  const gone = await experiment(tree, deletedExp.experiment_id);
+  const expItem = tree.getTreeItem(gone);
+  assert.equal(expItem.contextValue, 'experimentDeleted');
+  assert.equal((expItem.iconPath as { id: string }).id, 'trash');
+  assert.equal(expItem.description, 'deleted');
+  const runs = await tree.getChildren(await experiment(tree, parent.experiment_id));
+  const runNode = runs.find((n) => n.type === 'run' && n.run.info.runId === deletedRun.run_id);
+  assert.ok(runNode, 'the deleted run is listed');
+  const runItem = tree.getTreeItem(runNode);
+  assert.equal(runItem.contextValue, 'runDeleted');
+  assert.equal((runItem.iconPath as { id: string }).id, 'trash');
+  assert.match(String(runItem.description), /^deleted · /);
+  const active = runs.find((n) => n.type === 'run' && n.run.info.lifecycleStage === 'active' && !tree.getTreeItem(n).contextValue!.startsWith('runWithChildren'))!;
+  assert.equal(tree.getTreeItem(active).contextValue, 'run', 'active runs keep their context value');
+
+  tree.setShowDeleted(false);
+  assert.ok(!(await tree.getChildren()).some((n) => n.type === 'experiment' && n.experiment.experimentId === deletedExp.experiment_id));
+  assert.ok(!runNames(await tree.getChildren(await experiment(tree, parent.experiment_id))).includes(deletedRun.run_name));
+});
+
+test('a run started elsewhere (the runner) is found for reveal: its node, and parents up to the experiment', async () => {
+  const root = copyFixtureStore();
+  try {
+    const { tree } = treeOn(root);
+    // The view has not opened the experiment yet: nodeForRun reads what reveal needs.
+    const uri = new FileStoreReader(root).uri;
+    const made = runPythonJson<{ top: string; child: string }>(
+      `import json, mlflow\nc = mlflow.MlflowClient('${uri}')\n` +
+        `t = c.create_run('${parent.experiment_id}', run_name='runner-new')\n` +
+        `k = c.create_run('${parent.experiment_id}', run_name='runner-child', tags={'mlflow.parentRunId': '${parent.run_id}'})\n` +
+        `print(json.dumps({'top': t.info.run_id, 'child': k.info.run_id}))`,
+    );
+    await tree.refresh();
+    const store = new FileStoreReader(root);
+    const top = await tree.nodeForRun(await store.getRun(made.top));
+    assert.ok(top?.type === 'run' && top.run.info.status === 'RUNNING', 'the new run is listed RUNNING');
+    const exp = tree.getParent(top);
+    assert.ok(exp?.type === 'experiment' && exp.experiment.experimentId === parent.experiment_id);
+    assert.equal(tree.getParent(exp), undefined);
+
+    const child = await tree.nodeForRun(await store.getRun(made.child));
+    assert.ok(child?.type === 'run' && child.run.info.runName === 'runner-child');
+    const p = tree.getParent(child);
+    assert.ok(p?.type === 'run' && p.run.info.runId === parent.run_id, 'a nested run sits under its parent run');
+    assert.equal(tree.getParent(p), exp, 'the same node objects the view holds');
   } finally {
     rmSync(dirname(root), { recursive: true, force: true });
   }

@@ -100,6 +100,18 @@ test('overview, metrics, params and tags render the mapped run, formatted in the
   assert.equal(root.querySelector('[data-action="keep-open"]'), null, 'a pinned panel offers no Keep Open');
 });
 
+test('Open Charts asks the host for the run\'s charts; a run without metrics has no such button', async () => {
+  const withMetrics = expected.runs.find((r) => Object.keys(r.metrics).length > 0)!;
+  const { root, host } = await mount(await loadRunDetails(store, withMetrics.run_id));
+  click(root.querySelector('[data-action="open-charts"]')!);
+  assert.deepEqual(host.events('openCharts'), [{ runId: withMetrics.run_id }]);
+  const without = expected.runs.find((r) => Object.keys(r.metrics).length === 0);
+  if (without) {
+    const other = await mount(await loadRunDetails(store, without.run_id));
+    assert.equal(other.root.querySelector('[data-action="open-charts"]'), null);
+  }
+});
+
 test('a preview offers Keep Open; it asks the host to pin', async () => {
   const { root, host } = await mount(await loadRunDetails(store, parentId));
   const keep = root.querySelector('[data-action="keep-open"]');

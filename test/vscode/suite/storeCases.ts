@@ -141,12 +141,16 @@ export function storeCases(): TestCase[] {
       },
     },
     {
-      name: 'task provider offers the MLproject entry points (trusted workspace)',
+      name: 'task provider offers the entry points of every MLproject, nested ones too (trusted workspace)',
       fn: async () => {
         await activatedApi();
         const tasks = await vscode.tasks.fetchTasks({ type: 'mlflow' });
-        const names = tasks.map((t) => (t.definition as { entryPoint?: string }).entryPoint).sort();
-        assert.deepEqual(names, ['main'], `tasks offered: ${JSON.stringify(names)}`);
+        const names = tasks.map((t) => { const d = t.definition as { entryPoint?: string; project?: string }; return `${d.project ?? '.'}:${d.entryPoint}`; }).sort();
+        // The workspace's own MLproject, and lang/undeclared/MLproject one level down (not a folder root).
+        assert.deepEqual(names, ['.:main', 'lang/undeclared:evaluate', 'lang/undeclared:main'], `tasks offered: ${JSON.stringify(names)}`);
+        const main = tasks.find((t) => (t.definition as { project?: string }).project === undefined)!;
+        assert.ok(main.execution instanceof vscode.CustomExecution, 'the task runs through the runner, not a shell or process of its own');
+        assert.deepEqual(main.problemMatchers, ['$mlflow-python', '$mlflow-python-caret']);
       },
     },
   ];

@@ -18,7 +18,7 @@ import { check, ShapeError, type Shape } from './shape';
  * because Node 20's fetch cannot take a CA bundle or skip TLS checks per request.
  */
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Params = Record<string, string | number | boolean | string[] | undefined | null | object>;
 
 interface RawResponse {
@@ -230,6 +230,17 @@ export class MlflowHttpClient {
     throw this.errorOf(res, path, ctx);
   }
 
+  /**
+   * Sends raw bytes with PUT (the artifact proxy's upload). The whole body is in memory, so a retry
+   * after a dropped connection sends it again unchanged.
+   */
+  async put(path: string, bytes: Uint8Array, ctx: RequestContext = {}): Promise<void> {
+    const where = this.shown + path;
+    const res = await this.send('PUT', path, where, bytes, ctx, false);
+    if (res.status >= 200 && res.status < 300) return;
+    throw this.errorOf(res, path, ctx);
+  }
+
   private backoffMs(failures: number, res?: RawResponse): number {
     if (res && (res.status === 429 || res.status === 503)) {
       const after = retryAfterMs(res.headers['retry-after']);
@@ -241,7 +252,7 @@ export class MlflowHttpClient {
     return Math.min(s, MAX_BACKOFF_S) * 1000;
   }
 
-  private async send(method: HttpMethod, target: string, where: string, body: string | undefined, ctx: RequestContext, asBytes: boolean): Promise<RawResponse> {
+  private async send(method: HttpMethod, target: string, where: string, body: string | Uint8Array | undefined, ctx: RequestContext, asBytes: boolean): Promise<RawResponse> {
     const retries = ctx.maxRetries ?? this.maxRetries;
     const op = currentOperation();
     const started = Date.now();
@@ -347,12 +358,12 @@ export class MlflowHttpClient {
     });
   }
 
-  private once(method: HttpMethod, target: string, where: string, body: string | undefined, lim: AttemptLimits): Promise<RawResponse> {
+  private once(method: HttpMethod, target: string, where: string, body: string | Uint8Array | undefined, lim: AttemptLimits): Promise<RawResponse> {
     const url = new URL(this.url.pathname.replace(/\/+$/, '') + target, this.url);
     const headers: Record<string, string> = { ...this.headers, Accept: lim.asBytes ? '*/*' : 'application/json' };
     if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      headers['Content-Length'] = String(Buffer.byteLength(body));
+      headers['Content-Type'] = typeof body === 'string' ? 'application/json' : 'application/octet-stream';
+      headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
     }
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise<RawResponse>((resolve, reject) => {
@@ -488,7 +499,9 @@ export class MlflowHttpClient {
       payload = undefined;
     }
     if (res.status === 403) {
-      return new StoreError('PERMISSION_DENIED', `Permission denied by ${this.shown} for ${path} (403)`, where, 403);
+      // The auth app answers 403 in plain text; what was refused is ours to say.
+      const what = ctx.notFound ? ` on ${ctx.notFound}` : '';
+      return new StoreError('PERMISSION_DENIED', `Permission denied${what} by ${this.shown} for ${path} (403)`, where, 403);
     }
     const errorCode = typeof payload?.error_code === 'string' ? payload.error_code : undefined;
     if (!errorCode) {

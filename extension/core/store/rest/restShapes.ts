@@ -92,4 +92,5 @@ export const SHAPES = {
   registeredModel: obj({ 'registered_model!': registeredModel }),
   searchModelVersions: obj({ model_versions: list(modelVersion), next_page_token: token }),
   modelVersion: obj({ 'model_version!': modelVersion }),
+  downloadUri: obj({ artifact_uri: str }),
 } satisfies Record<string, Shape>;

@@ -21,6 +21,7 @@ import { checkMaxResults } from '../paging';
 import { planRunSearch } from '../../filter';
 import { MlflowHttpClient, type Params, type RequestContext } from './httpClient';
 import type { RestOptions } from './restOptions';
+import { checkedListedName, joinProxyPath, PROXY_ROOT, proxiedPath, proxyRequestPath } from './proxiedArtifacts';
 import { SHAPES } from './restShapes';
 import type { Shape } from './shape';
 import {
@@ -160,6 +161,37 @@ export class RestStore implements TrackingStore, RegistryStore {
     });
   }
 
+  /**
+   * Runs a write on one experiment or run. The auth app refuses with a bare "Permission denied"
+   * (403): the error then names the experiment, by name when the user may still read it.
+   */
+  private async guarded<T>(target: { experimentId?: string; runId?: string }, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (e) {
+      if (!isStoreError(e, 'PERMISSION_DENIED')) throw e;
+      const what = await this.describeTarget(target);
+      throw new StoreError('PERMISSION_DENIED', `Permission denied on ${what}: ${this.http.shown} refused ${e.location ?? 'the change'} (403)`, e.location, 403);
+    }
+  }
+
+  private async describeTarget({ experimentId, runId }: { experimentId?: string; runId?: string }): Promise<string> {
+    let expId = experimentId;
+    const run = runId ? `run ${runId} of ` : '';
+    if (runId) {
+      try {
+        expId = (await this.getRun(runId)).info.experimentId;
+      } catch {
+        return `run ${runId}`;
+      }
+    }
+    try {
+      return `${run}experiment '${(await this.getExperiment(expId!)).name}' (id ${expId})`;
+    } catch {
+      return `${run}experiment ${expId}`;
+    }
+  }
+
   // ---------------------------------------------------------------- experiments
 
   searchExperiments(opts: SearchExperimentsOptions = {}): Promise<Experiment[]> {
@@ -213,23 +245,33 @@ export class RestStore implements TrackingStore, RegistryStore {
   }
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
-    await this.call('POST', '/experiments/update', { experiment_id: experimentId, new_name: newName }, SHAPES.empty, { notFound: `experiment ${experimentId}` });
+    return this.guarded({ experimentId }, async () => {
+      await this.call('POST', '/experiments/update', { experiment_id: experimentId, new_name: newName }, SHAPES.empty, { notFound: `experiment ${experimentId}` });
+    });
   }
 
   async deleteExperiment(experimentId: string): Promise<void> {
-    await this.call('POST', '/experiments/delete', { experiment_id: experimentId }, SHAPES.empty, { notFound: `experiment ${experimentId}` });
+    return this.guarded({ experimentId }, async () => {
+      await this.call('POST', '/experiments/delete', { experiment_id: experimentId }, SHAPES.empty, { notFound: `experiment ${experimentId}` });
+    });
   }
 
   async restoreExperiment(experimentId: string): Promise<void> {
-    await this.call('POST', '/experiments/restore', { experiment_id: experimentId }, SHAPES.empty, { notFound: `experiment ${experimentId}` });
+    return this.guarded({ experimentId }, async () => {
+      await this.call('POST', '/experiments/restore', { experiment_id: experimentId }, SHAPES.empty, { notFound: `experiment ${experimentId}` });
+    });
   }
 
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
-    await this.call('POST', '/experiments/set-experiment-tag', { experiment_id: experimentId, key, value }, SHAPES.empty, { notFound: `experiment ${experimentId}` });
+    return this.guarded({ experimentId }, async () => {
+      await this.call('POST', '/experiments/set-experiment-tag', { experiment_id: experimentId, key, value }, SHAPES.empty, { notFound: `experiment ${experimentId}` });
+    });
   }
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
-    await this.call('POST', '/experiments/delete-experiment-tag', { experiment_id: experimentId, key }, SHAPES.empty);
+    return this.guarded({ experimentId }, async () => {
+      await this.call('POST', '/experiments/delete-experiment-tag', { experiment_id: experimentId, key }, SHAPES.empty);
+    });
   }
 
   // ---------------------------------------------------------------- runs
@@ -281,62 +323,74 @@ export class RestStore implements TrackingStore, RegistryStore {
     );
   }
 
-    async getRun(runId: string): Promise<Run> {
+  async getRun(runId: string): Promise<Run> {
     const r = await this.call<{ run: RunJson }>('GET', '/runs/get', { run_id: runId }, SHAPES.run, { notFound: `run ${runId}` });
     return runOf(r.run);
   }
 
   async createRun(opts: CreateRunOptions): Promise<Run> {
-    const r = await this.call<{ run: RunJson }>(
-      'POST',
-      '/runs/create',
-      {
-        experiment_id: opts.experimentId,
-        run_name: opts.runName,
-        // MlflowClient.create_run stamps the start time and the OS user when none is given.
-        start_time: opts.startTime ?? Date.now(),
-        user_id: opts.userId ?? currentUser(),
-        tags: opts.tags ? tagList(opts.tags) : undefined,
-      },
-      SHAPES.run,
-      { notFound: `experiment ${opts.experimentId}` },
-    );
-    return runOf(r.run);
+    return this.guarded({ experimentId: opts.experimentId }, async () => {
+      const r = await this.call<{ run: RunJson }>(
+        'POST',
+        '/runs/create',
+        {
+          experiment_id: opts.experimentId,
+          run_name: opts.runName,
+          // MlflowClient.create_run stamps the start time and the OS user when none is given.
+          start_time: opts.startTime ?? Date.now(),
+          user_id: opts.userId ?? currentUser(),
+          tags: opts.tags ? tagList(opts.tags) : undefined,
+        },
+        SHAPES.run,
+        { notFound: `experiment ${opts.experimentId}` },
+      );
+      return runOf(r.run);
+    });
   }
 
   async updateRun(runId: string, opts: UpdateRunOptions): Promise<RunInfo> {
-    const r = await this.call<{ run_info: RunInfoJson }>(
-      'POST',
-      '/runs/update',
-      { run_id: runId, status: opts.status, end_time: opts.endTime, run_name: opts.runName },
-      SHAPES.updateRun,
-      { notFound: `run ${runId}` },
-    );
-    return runInfoOf(r.run_info);
+    return this.guarded({ runId }, async () => {
+      const r = await this.call<{ run_info: RunInfoJson }>(
+        'POST',
+        '/runs/update',
+        { run_id: runId, status: opts.status, end_time: opts.endTime, run_name: opts.runName },
+        SHAPES.updateRun,
+        { notFound: `run ${runId}` },
+      );
+      return runInfoOf(r.run_info);
+    });
   }
 
   async deleteRun(runId: string): Promise<void> {
-    await this.call('POST', '/runs/delete', { run_id: runId }, SHAPES.empty, { notFound: `run ${runId}` });
+    return this.guarded({ runId }, async () => {
+      await this.call('POST', '/runs/delete', { run_id: runId }, SHAPES.empty, { notFound: `run ${runId}` });
+    });
   }
 
   async restoreRun(runId: string): Promise<void> {
-    await this.call('POST', '/runs/restore', { run_id: runId }, SHAPES.empty, { notFound: `run ${runId}` });
+    return this.guarded({ runId }, async () => {
+      await this.call('POST', '/runs/restore', { run_id: runId }, SHAPES.empty, { notFound: `run ${runId}` });
+    });
   }
 
   async logBatch(runId: string, batch: LogBatch): Promise<void> {
-    const body = (c: { metrics: Metric[]; params: { key: string; value: string }[]; tags: { key: string; value: string }[] }) => ({
-      run_id: runId,
-      metrics: c.metrics.map(metricJson),
-      params: c.params,
-      tags: c.tags,
+    return this.guarded({ runId }, async () => {
+      const body = (c: { metrics: Metric[]; params: { key: string; value: string }[]; tags: { key: string; value: string }[] }) => ({
+        run_id: runId,
+        metrics: c.metrics.map(metricJson),
+        params: c.params,
+        tags: c.tags,
+      });
+      for (const c of splitBatch(batch, (c) => JSON.stringify(body(c)))) {
+        await this.call('POST', '/runs/log-batch', body(c), SHAPES.empty, { notFound: `run ${runId}` });
+      }
     });
-    for (const c of splitBatch(batch, (c) => JSON.stringify(body(c)))) {
-      await this.call('POST', '/runs/log-batch', body(c), SHAPES.empty, { notFound: `run ${runId}` });
-    }
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
-    await this.call('POST', '/runs/delete-tag', { run_id: runId, key }, SHAPES.empty);
+    return this.guarded({ runId }, async () => {
+      await this.call('POST', '/runs/delete-tag', { run_id: runId, key }, SHAPES.empty);
+    });
   }
 
   getMetricHistory(runId: string, key: string): Promise<Metric[]> {
@@ -400,6 +454,58 @@ export class RestStore implements TrackingStore, RegistryStore {
     // /get-artifact sits beside /api (under any static prefix) and resolves every artifact
     // location the server knows, including proxied mlflow-artifacts:/ roots.
     return this.http.operation(() => this.http.bytes('/get-artifact', { run_id: runId, path }, { notFound: `artifact '${path}' of run ${runId}` }));
+  }
+
+  // ---------------------------------------------------------------- proxied artifacts (mlflow-artifacts:)
+
+  /**
+   * One folder under an `mlflow-artifacts:` URI (a model version's storage location, a logged
+   * model's artifacts), through the server's proxy. Paths come back relative to `uri`.
+   */
+  async listArtifactsAt(uri: string, path?: string): Promise<ArtifactEntry[]> {
+    const base = proxiedPath(uri, this.http.baseUrl);
+    const folder = joinProxyPath('', path, uri);
+    const where = this.http.shown + PROXY_ROOT;
+    const r = await this.http.operation(() =>
+      this.http.call<{ files?: { path: string; is_dir?: boolean | null; file_size?: number | string | null }[] }>(
+        'GET',
+        PROXY_ROOT,
+        { path: joinProxyPath(base, folder, uri) || undefined },
+        SHAPES.listArtifacts,
+        { notFound: `'${uri}${folder ? '/' + folder : ''}'`, maxItems: this.http.maxItems },
+      ),
+    );
+    return (r.files ?? []).map((f): ArtifactEntry => {
+      const rel = (folder ? folder + '/' : '') + checkedListedName(f.path, folder, where);
+      return f.is_dir ? { path: rel, isDir: true } : { path: rel, isDir: false, fileSize: f.file_size === undefined || f.file_size === null ? undefined : Number(f.file_size) };
+    });
+  }
+
+  /** One file under an `mlflow-artifacts:` URI, in memory (bounded like readArtifact). */
+  async readArtifactAt(uri: string, path: string): Promise<Uint8Array> {
+    const full = joinProxyPath(proxiedPath(uri, this.http.baseUrl), path, uri);
+    return this.http.operation(() => this.http.bytes(proxyRequestPath(full), {}, { notFound: `'${uri}/${path}'` }));
+  }
+
+  /**
+   * Uploads one file to `path` under an `mlflow-artifacts:` URI with the proxy's PUT, which streams
+   * into the server's artifact destination: the client needs no storage credentials, and the
+   * proxy takes any size in one request (its multipart endpoints serve clients that upload
+   * straight to cloud storage).
+   */
+  async uploadArtifactAt(uri: string, path: string, bytes: Uint8Array): Promise<void> {
+    const full = joinProxyPath(proxiedPath(uri, this.http.baseUrl), path, uri);
+    if (!path || full.endsWith('/')) throw new StoreError('INVALID_PARAMETER_VALUE', `Upload to '${uri}' needs a file name`, uri);
+    return this.http.operation(() => this.http.put(proxyRequestPath(full), bytes));
+  }
+
+  /** Where a version's files are (MLflow's get-download-uri): often `mlflow-artifacts:/…` on a team server. */
+  async getModelVersionDownloadUri(name: string, version: string): Promise<string> {
+    const r = await this.call<{ artifact_uri?: string }>('GET', '/model-versions/get-download-uri', { name, version }, SHAPES.downloadUri, {
+      notFound: `version ${version} of model '${name}'`,
+    });
+    if (!r.artifact_uri) throw new StoreError('CORRUPT_DATA', `${this.http.shown}: no artifact_uri for version ${version} of model '${name}'`, this.http.shown);
+    return r.artifact_uri;
   }
 
   // ---------------------------------------------------------------- registry

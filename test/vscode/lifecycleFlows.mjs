@@ -1,0 +1,156 @@
+// Lifecycle flows through the real workbench: a run's description edited in an editor tab and
+// saved, and a run deleted then restored with Show Deleted. Each result is read back from the store
+// by the real mlflow. Each flow gets (page, { workspace, expected, shot }).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { mlflowPython } from './workspace.mjs';
+
+const ROW = '.monaco-list-row';
+
+function row(scope, text) {
+  return scope.locator(ROW).filter({ has: scope.page().locator('.label-name', { hasText: text }) }).first();
+}
+
+function pane(page, title) {
+  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) }).first();
+}
+
+async function openMlflowContainer(page) {
+  const entry = page.locator('.activitybar [aria-label^="MLflow"]').first();
+  await entry.waitFor({ timeout: 30_000 });
+  if ((await entry.getAttribute('aria-expanded')) !== 'true' && !(await page.locator('.pane-header[aria-label*="Experiments"]').isVisible().catch(() => false))) await entry.click();
+  await page.locator('.pane-header', { hasText: 'Experiments' }).first().waitFor({ timeout: 15_000 });
+}
+
+async function expand(r) {
+  await r.waitFor({ timeout: 20_000 });
+  if ((await r.getAttribute('aria-expanded')) === 'false') await r.locator('.monaco-tl-twistie').click();
+}
+
+async function viewTitleAction(page, viewTitle, label) {
+  const header = page.locator('.pane-header', { hasText: viewTitle }).first();
+  await header.hover();
+  const action = header.locator(`.action-label[aria-label^="${label}"]`).first();
+  await action.waitFor({ timeout: 10_000 });
+  await action.click();
+}
+
+/** Right-clicks a tree row and picks a context-menu entry by its title. */
+async function contextMenu(page, r, title) {
+  await r.click({ button: 'right' });
+  const item = page.locator('.context-view .monaco-menu .action-item', { hasText: title }).first();
+  await item.waitFor({ timeout: 10_000 });
+  await item.click();
+}
+
+/** What mlflow's client reads about a run in the workspace's store. */
+function mlflowRun(workspace, runId) {
+  const sqlite = existsSync(join(workspace, 'mlflow.db'));
+  const uri = sqlite ? `sqlite:///${join(workspace, 'mlflow.db')}` : pathToFileURL(join(workspace, 'mlruns')).href;
+  const code = `import sys, json, mlflow\nr = mlflow.MlflowClient(sys.argv[1]).get_run(sys.argv[2])\nprint(json.dumps({"stage": r.info.lifecycle_stage, "note": r.data.tags.get("mlflow.note.content")}))`;
+  const out = execFileSync(mlflowPython(), ['-c', code, uri, runId], {
+    cwd: workspace,
+    env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', MLFLOW_TRACKING_URI: uri, PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet' },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+async function until(what, fn, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last.ok) return last;
+    if (Date.now() > end) throw new Error(`${what}: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** A run of the 'forecasting' experiment that other flows only read. */
+function targetRun(expected) {
+  const run = expected.runs.find((r) => r.run_name === 'prophet-baseline');
+  assert.ok(run, 'fixture run prophet-baseline');
+  return run;
+}
+
+export const lifecycleFlows = [
+  {
+    name: 'lifecycle: edit a run description in an editor tab and save it; mlflow reads it back',
+    fn: async (page, { workspace, expected, shot }) => {
+      const run = targetRun(expected);
+      await openMlflowContainer(page);
+      const exps = pane(page, 'Experiments');
+      await expand(row(exps, 'forecasting'));
+      const runRow = row(exps, run.run_name);
+      await runRow.waitFor({ timeout: 20_000 });
+      await contextMenu(page, runRow, 'Edit Run Description');
+      const tab = page.locator('.tabs-container .tab', { hasText: `${run.run_name}.md` }).first();
+      await tab.waitFor({ timeout: 20_000 });
+      const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+      await editor.waitFor({ timeout: 10_000 });
+      await editor.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('# Findings from the UI');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('Seasonality helps; *keep* weekly terms.');
+      await page.locator('.tabs-container .tab.dirty', { hasText: `${run.run_name}.md` }).waitFor({ timeout: 10_000 });
+      await shot('lifecycle-01-description-dirty');
+      await page.keyboard.press('Control+S');
+      await page.locator('.tabs-container .tab.dirty', { hasText: `${run.run_name}.md` }).waitFor({ state: 'detached', timeout: 30_000 });
+      const got = await until('mlflow reads the new description', async () => {
+        const r = mlflowRun(workspace, run.run_id);
+        return { ok: r.note === '# Findings from the UI\n\nSeasonality helps; *keep* weekly terms.', note: r.note };
+      });
+      assert.ok(got.ok);
+      await shot('lifecycle-02-description-saved');
+      await page.keyboard.press('Control+W');
+    },
+  },
+  {
+    name: 'lifecycle: delete a run (modal), Show Deleted lists it marked, restore it; mlflow reads both',
+    fn: async (page, { workspace, expected, shot }) => {
+      const run = targetRun(expected);
+      await openMlflowContainer(page);
+      const exps = pane(page, 'Experiments');
+      await expand(row(exps, 'forecasting'));
+      const runRow = row(exps, run.run_name);
+      await runRow.waitFor({ timeout: 20_000 });
+      await contextMenu(page, runRow, 'Delete Run');
+      const dialog = page.locator('.monaco-dialog-box').first();
+      await dialog.waitFor({ timeout: 10_000 });
+      const text = await dialog.innerText();
+      assert.match(text, new RegExp(`Delete run '${run.run_name}'\\?`), `dialog: ${text}`);
+      assert.ok(text.includes(run.run_id), `the dialog names the run id: ${text}`);
+      await shot('lifecycle-03-delete-confirm');
+      await dialog.locator('.monaco-button', { hasText: 'Delete' }).first().click();
+      await runRow.waitFor({ state: 'detached', timeout: 30_000 });
+      await until('mlflow reads the run as deleted', async () => ({ ok: mlflowRun(workspace, run.run_id).stage === 'deleted' }));
+
+      await viewTitleAction(page, 'Experiments', 'Show Deleted');
+      await expand(row(exps, 'forecasting'));
+      const deletedRow = row(exps, run.run_name);
+      await deletedRow.waitFor({ timeout: 30_000 });
+      await page.waitForFunction(
+        ({ sel, name }) => [...document.querySelectorAll(sel)].some((r) => r.textContent.includes(name) && r.textContent.includes('deleted')),
+        { sel: '.pane .monaco-list-row', name: run.run_name },
+        { timeout: 20_000 },
+      );
+      assert.equal(await deletedRow.locator('.codicon-trash').count(), 1, 'the deleted run has a trash icon');
+      await shot('lifecycle-04-show-deleted');
+      await deletedRow.hover();
+      await deletedRow.locator('.action-label[aria-label^="Restore Run"]').click();
+      await until('the row shows the run active again', async () => {
+        const t = await row(exps, run.run_name).innerText().catch(() => '');
+        return { ok: t !== '' && !t.includes('deleted'), text: t };
+      });
+      await until('mlflow reads the run as active', async () => ({ ok: mlflowRun(workspace, run.run_id).stage === 'active' }));
+      await shot('lifecycle-05-restored');
+      await viewTitleAction(page, 'Experiments', 'Hide Deleted');
+    },
+  },
+];
