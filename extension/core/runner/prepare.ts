@@ -4,6 +4,8 @@ import { existsSync, statSync } from 'node:fs';
 import { loadProject, resolveEntryPoint, type MlProject, type ResolvedEntryPoint } from '../project/model';
 import { computeCommand, computeParameters, ParameterError, validateParamValue, type ComputedParameters } from '../project/params';
 import { absoluteBackendUri } from '../store/localServer';
+import { LocalServerStore } from '../store/localServerStore';
+import type { Store } from '../store/openStore';
 import { storeKindOf } from '../store/trackingUri';
 import { checkEnvTools, ENV_MANAGERS, type EnvManager } from './envManagers';
 import { fetchGitProject, isGitProject, splitSubdirectory, type ProjectSource } from './gitProject';
@@ -36,6 +38,17 @@ export interface PreparedProject {
 export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   if (env.MLWB_CACHE_DIR) return env.MLWB_CACHE_DIR;
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mlwb');
+}
+
+/**
+ * The absolute tracking URI for the `mlflow run` process: the lent store's own (a relative
+ * `sqlite:///mlflow.db` was resolved by whoever opened it, e.g. against the workspace), else the
+ * request's URI taken against the run's base folder.
+ */
+function processTrackingUri(storeUri: string, baseDir: string, store: Store | undefined): string {
+  if (store instanceof LocalServerStore) return store.server.backendStoreUri;
+  if (store && (storeKindOf(store.uri) === 'file' || storeKindOf(store.uri) === 'rest')) return store.uri;
+  return absoluteBackendUri(storeUri, baseDir);
 }
 
 function abortedError(): Error {
@@ -75,7 +88,7 @@ export async function prepareProject(req: ProjectRunRequest, out: RunOutput, opt
   const pythonPath = interpreterPath(req.python, base, baseDir);
   const env = interpreterEnv(pythonPath, base, cacheDir);
 
-  const trackingUri = absoluteBackendUri(req.storeUri, baseDir);
+  const trackingUri = processTrackingUri(req.storeUri, baseDir, opts.store);
   env.MLFLOW_TRACKING_URI = trackingUri;
   // The user chose this file store; MLflow 3.13+ refuses file stores without this.
   if (storeKindOf(trackingUri) === 'file') env.MLFLOW_ALLOW_FILE_STORE = 'true';

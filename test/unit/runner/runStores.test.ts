@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startProjectRun } from '../../../extension/core/runner';
+import { openWritableStore } from '../../../extension/core/store/openStore';
 import { startMlflowServer, type TestServer } from '../../support/mlflowServer';
 import { mlflowEnv } from '../../support/python';
 import { collect, PYTHON, readRuns, tempDir, TRAIN_PROJECT, writeFiles } from './helpers';
@@ -36,6 +37,23 @@ describe('project runner on SQLite and on a server', () => {
     assert.equal(run.metrics.loss, 0.5);
     assert.deepEqual(run.params, { lr: '1', note: 'plain' });
     assert.equal(run.tags['mlflow.project.entryPoint'], 'main');
+  });
+
+  test('SQLite through a lent store (as the extension lends its session): relative URI, FAILED on exit 3', async () => {
+    const store = await openWritableStore('sqlite:///lent.db', { baseDir: tmp.path, python: PYTHON, env });
+    try {
+      const out = collect();
+      // The relative URI names <tmp>/lent.db only through the lent store: the process must get that one.
+      const r = await startProjectRun({ project, entryPoint: 'fail', parameters: {}, python: PYTHON, storeUri: 'sqlite:///lent.db', experimentName: 'lent' }, out, { env, store, cacheDir: join(tmp.path, 'cache') }).done;
+      assert.equal(r.status, 'FAILED', out.text());
+      assert.match(out.text(), /about to fail/);
+      const run = readRuns(`sqlite:///${join(tmp.path, 'lent.db')}`, [r.runId])[r.runId];
+      assert.equal(run.status, 'FAILED');
+      assert.equal(run.tags['mlflow.project.entryPoint'], 'fail');
+      assert.equal(run.tags['mlflow.project.backend'], 'local', 'mlflow run wrote to the same database');
+    } finally {
+      await store.close?.();
+    }
   });
 
   test('mlflow server: the script ending its own run FAILED is left alone', async () => {
