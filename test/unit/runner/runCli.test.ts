@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -84,6 +84,28 @@ describe('mlwb run', () => {
     const starts = [...r.stderr.matchAll(/\[mlwb\] run (\w+) (in experiment|FINISHED)/g)].map((m) => (m[2] === 'FINISHED' ? -1 : 1));
     let running = 0;
     for (const d of starts) assert.ok((running += d) <= 2, 'never more than 2 children running');
+  });
+
+  test('Ctrl-C stops the run: KILLED, exit 1, the entry point process gone', async () => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href, join(repoRoot, 'extension/cli/index.ts'), 'run', 'project', '-e', 'sleep', '--store', uri, '--python', PYTHON, '--json'], { cwd: tmp.path, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const started = new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/started/.test(stderr)) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    await Promise.race([started, exited]);
+    const pid = Number(readFileSync(join(project, 'sleep.pid'), 'utf8'));
+    child.kill('SIGINT');
+    assert.equal(await exited, 1, stderr);
+    const [one] = (JSON.parse(stdout) as CliRuns).runs;
+    assert.equal(one.status, 'KILLED');
+    assert.equal(readRuns(uri, [one.run_id!])[one.run_id!].status, 'KILLED');
+    assert.throws(() => process.kill(pid, 0), /ESRCH/);
   });
 
   test('a failed run exits 1; usage errors exit 2 before anything runs', () => {
