@@ -40,6 +40,7 @@ import {
   type OutlineSymbol,
   type SymbolKind as CoreSymbolKind,
 } from '../extension/core/lang/index';
+import { isGatewayConfig } from '../extension/core/lang/gatewayFiles';
 
 export const RUN_ENTRY_POINT_COMMAND = 'mlflow.runEntryPoint';
 
@@ -48,8 +49,17 @@ const documents = new TextDocuments(TextDocument);
 const cache = new Map<string, { version: number; analysis: Analysis }>();
 const pending = new Map<string, NodeJS.Timeout>();
 
+/** `mlflow.gatewayConfigGlobs`: YAML files taken as AI Gateway configs whatever their content. */
+let gatewayGlobs: string[] = [];
+
+function globsOf(settings: unknown): string[] {
+  const globs = (settings as { gatewayConfigGlobs?: unknown } | undefined)?.gatewayConfigGlobs;
+  return Array.isArray(globs) ? globs.filter((g): g is string => typeof g === 'string') : [];
+}
+
 function languageOf(doc: TextDocument): LanguageId | undefined {
   if (doc.languageId === 'mlproject' || doc.languageId === 'mlmodel') return doc.languageId;
+  if (doc.languageId === 'yaml') return isGatewayConfig(pathOf(doc.uri) ?? doc.uri, doc.getText(), gatewayGlobs) ? 'gateway' : undefined;
   return languageForPath(doc.uri);
 }
 
@@ -92,7 +102,11 @@ function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
 
 function validate(doc: TextDocument): void {
   const analysis = analysisOf(doc);
-  if (!analysis) return;
+  if (!analysis) {
+    // A YAML file that stopped looking like a gateway config keeps no stale diagnostics.
+    if (doc.languageId === 'yaml') void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
+    return;
+  }
   void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: analysis.diagnostics.map(toLspDiagnostic) });
 }
 
@@ -109,18 +123,27 @@ function schedule(doc: TextDocument, delay: number): void {
   );
 }
 
-connection.onInitialize((): InitializeResult => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-    completionProvider: { triggerCharacters: ['{', ':', ' ', '"', '/'], resolveProvider: false },
-    hoverProvider: true,
-    documentSymbolProvider: true,
-    definitionProvider: true,
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-    codeLensProvider: { resolveProvider: false },
-  },
-  serverInfo: { name: 'mlflow-workbench-language-server', version: '0.1.0' },
-}));
+connection.onDidChangeConfiguration((change) => {
+  gatewayGlobs = globsOf((change.settings as { mlflow?: unknown } | undefined)?.mlflow);
+  cache.clear();
+  for (const doc of documents.all()) validate(doc);
+});
+
+connection.onInitialize((params): InitializeResult => {
+  gatewayGlobs = globsOf(params.initializationOptions);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: ['{', ':', ' ', '"', '/'], resolveProvider: false },
+      hoverProvider: true,
+      documentSymbolProvider: true,
+      definitionProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'mlflow-workbench-language-server', version: '0.1.0' },
+  };
+});
 
 documents.onDidOpen((e) => validate(e.document));
 documents.onDidChangeContent((e) => schedule(e.document, 120));

@@ -2,13 +2,17 @@ import { readdirSync, statSync } from 'node:fs';
 import { MAX_METADATA_FILE_BYTES, readRegularFileSync } from '../core/store/boundedRead';
 import { join, resolve } from 'node:path';
 import { analyze, languageForPath } from '../core/lang/analysis';
+import { isGatewayConfig, isYamlPath } from '../core/lang/gatewayFiles';
+import type { LanguageId } from '../core/lang/types';
 import { nodeFileProbe } from '../core/lang/nodeFileProbe';
 import type { Diagnostic } from '../core/lang/types';
 import { neutralizeText } from '../core/model/display';
 
 /**
  * `mlwb lint PATH... [--json]`: the language server's analysis for CI. Folders are searched
- * recursively for MLproject (any case, as MLflow finds it) and MLmodel files.
+ * recursively for MLproject (any case, as MLflow finds it) and MLmodel files, and for YAML files
+ * that are AI Gateway configs by content; a YAML file named on the command line is checked as a
+ * gateway config.
  * Exit codes: 0 clean or warnings only, 1 at least one error, 2 usage problems.
  */
 export async function runLint(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -37,7 +41,7 @@ export async function runLint(args: string[], out: (s: string) => void, err: (s:
   }
   const rows: { file: string; line: number; column: number; endLine: number; endColumn: number; severity: Diagnostic['severity']; message: string; code: string }[] = [];
   for (const file of files) {
-    const lang = languageForPath(file) ?? 'mlproject';
+    const lang: LanguageId = languageForPath(file) ?? (isYamlPath(file) ? 'gateway' : 'mlproject');
     let text: string;
     try {
       text = readRegularFileSync(file, MAX_METADATA_FILE_BYTES, 'a file to lint').toString('utf8');
@@ -54,7 +58,7 @@ export async function runLint(args: string[], out: (s: string) => void, err: (s:
   if (json) out(JSON.stringify(rows, null, 2));
   else {
     for (const r of rows) out(neutralizeText(`${r.file}:${r.line}:${r.column} ${r.severity} ${r.message}`, { keepNewlines: true }));
-    if (files.length === 0) err('mlwb lint: no MLproject or MLmodel files found');
+    if (files.length === 0) err('mlwb lint: no MLproject, MLmodel or gateway config files found');
   }
   return rows.some((r) => r.severity === 'error') ? 1 : 0;
 }
@@ -76,6 +80,15 @@ function collect(dir: string, out: string[]): void {
       continue;
     }
     if (st.isDirectory()) collect(p, out);
-    else if (languageForPath(p)) out.push(p);
+    else if (languageForPath(p) || (isYamlPath(p) && gatewayByContent(p))) out.push(p);
+  }
+}
+
+/** A YAML file found in a folder counts when its content is a gateway config; unreadable or huge ones are passed over. */
+function gatewayByContent(path: string): boolean {
+  try {
+    return isGatewayConfig(path, readRegularFileSync(path, MAX_METADATA_FILE_BYTES, 'a YAML file').toString('utf8'));
+  } catch {
+    return false;
   }
 }

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { neutralizeText } from '../core/model/display';
+import { promptJson } from '../core/prompts/promptJson';
+import { listPromptsWithVersions } from '../core/prompts/promptRead';
 import { experimentJson, metricJson, registeredModelJson, runJson } from '../core/model/cliJson';
 import type { Experiment, Metric, Run } from '../core/model/entities';
 import { withoutPrompts } from '../core/model/promptFilter';
@@ -14,6 +16,8 @@ import { RUNS_PAGE_DEFAULT, RUNS_PAGE_MAX } from '../core/store/paging';
 import { redactUri, resolveTrackingUri } from '../core/store/trackingUri';
 import { FilterError, formatFilterError, parseFilter, parseOrderBy, RUNS } from '../core/filter';
 import { ArgsError, formatTable, parseArgs, type ParsedArgs } from './args';
+import { REGISTRY_COMMANDS, REGISTRY_USAGE, runRegistryCommand } from './registryCommands';
+import { TRACES_USAGE } from './traces';
 import { checkWriteArgs, RuleError, runWriteAction, WRITE_ACTIONS, WRITE_COMMANDS, WRITE_USAGE, writeAction } from './writeCommands';
 
 /**
@@ -34,6 +38,8 @@ commands:
                                                          last, smallest and largest; --csv: run_id,key,
                                                          step,timestamp,value)
   models [--store URI] [--json]                           registered models with their versions
+${REGISTRY_USAGE}
+  prompts [--store URI] [--json]                          registered prompts: versions, templates, aliases
   artifacts --run ID [--path P] [--store URI] [--json]    list a run's artifacts (one level)
             [--download DIR]                             copy the file or folder (default: all) into DIR
   lint PATH... [--json]                                   check MLproject and MLmodel files
@@ -42,6 +48,7 @@ commands:
       [--experiment NAME | --experiment-id ID]             N at a time); process output goes to stderr,
       [--run-name NAME] [--env-manager M] [--python PATH]  the runs (ids, params, status) to stdout; exit 1
       [--version GIT_REF] [--store URI] [--json]           unless every run FINISHED (docs/runner.md)
+${TRACES_USAGE}
 
 ${WRITE_USAGE}
 
@@ -73,6 +80,8 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'lint') return (await import('./lint')).runLint(rest, io.out, io.err);
+  if (REGISTRY_COMMANDS.includes(command)) return runRegistryCommand(command, rest, io, USAGE);
+  if (command === 'traces' || command === 'trace') return (await import('./traces')).runTraces(command, rest, io, USAGE);
   if (command === 'run' && !isRunWriteVerb(rest[0], io.cwd)) return runEntry(rest, io);
   let store: ReadableStore | undefined;
   try {
@@ -91,9 +100,10 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
       runs: ['store', 'json', 'experiment', 'all', 'filter', 'order-by', 'max-results', 'page-token', 'python'],
       history: ['store', 'json', 'run', 'metric', 'max-points', 'csv', 'python'],
       models: ['store', 'json', 'python'],
+      prompts: ['store', 'json', 'python'],
       artifacts: ['store', 'json', 'run', 'path', 'download', 'python'],
     }[command] ?? []);
-    if (!['experiments', 'runs', 'history', 'models', 'artifacts'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+    if (!['experiments', 'runs', 'history', 'models', 'prompts', 'artifacts'].includes(command)) throw new UsageError(`unknown command '${command}'`);
     // A bad filter, order_by or page size is reported before any store is opened or asked.
     if (command === 'runs') runSearchArgs(args);
     const uri = storeUri(args, io);
@@ -107,6 +117,8 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
         return await history(store, args, io);
       case 'artifacts':
         return await artifacts(store, args, io);
+      case 'prompts':
+        return await prompts(store, args, io);
       default:
         return await models(store, args, io);
     }
@@ -328,6 +340,21 @@ async function models(store: ReadableStore, args: ParsedArgs, io: CliIo): Promis
     formatTable(
       ['MODEL', 'VERSIONS', 'ALIASES'],
       rows.map((r) => [r.name, r.versions.map((v) => `${v.version}${v.current_stage !== 'None' ? ` (${v.current_stage})` : ''}`).join(', '), Object.entries(r.aliases).map(([a, v]) => `@${a}→${v}`).join(' ')]),
+    ),
+  );
+}
+
+async function prompts(store: ReadableStore, args: ParsedArgs, io: CliIo): Promise<number> {
+  const all = await listPromptsWithVersions(store);
+  const rows = all.map(promptJson);
+  return print(io, args, rows, () =>
+    formatTable(
+      ['PROMPT', 'VERSIONS', 'ALIASES', 'LATEST TEMPLATE'],
+      rows.map((r) => {
+        const latest = r.versions[r.versions.length - 1];
+        const preview = latest ? latest.template.replace(/\s+/g, ' ') : '';
+        return [r.name, r.versions.map((v) => v.version).join(', '), Object.entries(r.aliases).map(([a, v]) => `@${a}→${v}`).join(' '), preview.length > 60 ? `${preview.slice(0, 59)}…` : preview];
+      }),
     ),
   );
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { experimentTooltip, neutralizeText, runDescription, runLabel, runTooltip } from '../core/model/display';
-import { TAG, type Experiment, type Run, type RunStatus, type ViewType } from '../core/model/entities';
+import { TAG, type Experiment, type LoggedModel, type Run, type RunStatus, type ViewType } from '../core/model/entities';
+import { loggedModelsGroupItem, loggedModelItem, loggedModelTooltip } from './loggedModelItems';
 import { contentKey, ExperimentRuns, levelKey, type ExperimentRunsOptions, type RunsChanges } from '../core/runs/experimentRuns';
 import { EMPTY_QUERY, validateRunsQuery, type RunsQuery } from '../core/runs/runsQuery';
 import { errText } from '../core/store/fileStore';
@@ -19,6 +20,8 @@ export type ExperimentsNode =
   | { type: 'run'; run: Run; experimentId: string }
   | { type: 'more'; experimentId: string; parentRunId?: string }
   | { type: 'orphans'; experimentId: string; count: number }
+  | { type: 'loggedModels'; experimentId: string; models: LoggedModel[] }
+  | { type: 'loggedModel'; model: LoggedModel }
   | { type: 'message'; key: string; text: string; error: boolean };
 
 type RunNode = Extract<ExperimentsNode, { type: 'run' }>;
@@ -165,7 +168,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         return [];
       }
     }
-    if (node.type === 'experiment') return this.levelNodes(model.runs, node.experiment.experimentId, undefined);
+    if (node.type === 'experiment') {
+      const [group, runs] = await Promise.all([this.loggedModelsGroup(state.store, node.experiment.experimentId), this.levelNodes(model.runs, node.experiment.experimentId, undefined)]);
+      return group ? [group, ...runs] : runs;
+    }
+    if (node.type === 'loggedModels') return node.models.map((m) => this.keep(`lm:${m.modelId}`, { type: 'loggedModel', model: m }, (n) => (n.model = m)));
     if (node.type === 'run') return this.levelNodes(model.runs, node.experimentId, node.run.info.runId);
     if (node.type === 'orphans') {
       const runs = await model.runs.orphans(node.experimentId);
@@ -200,9 +207,24 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     }
   }
 
+  /** MLflow 3 logged models of an experiment as one "Models" group above its runs; none, no group. */
+  private async loggedModelsGroup(store: TrackingReader, experimentId: string): Promise<ExperimentsNode | undefined> {
+    if (!store.capabilities.loggedModels) return undefined;
+    try {
+      const models = await this.progress('loading logged models', () => store.searchLoggedModels({ experimentIds: [experimentId] }));
+      if (models.length === 0) return undefined;
+      return this.keep(`lms:${experimentId}`, { type: 'loggedModels', experimentId, models }, (n) => (n.models = models));
+    } catch (e) {
+      // The runs below still show; a server without logged-model endpoints is no error for them.
+      this.log.warn(`Reading logged models of experiment ${experimentId} from ${store.uri}: ${errText(e)}`);
+      return undefined;
+    }
+  }
+
   /** For TreeView.reveal: a run sits under its parent run when that is shown, else under its experiment. */
   getParent(node: ExperimentsNode): ExperimentsNode | undefined {
     if (node.type === 'experiment' || node.type === 'message') return undefined;
+    if (node.type === 'loggedModel') return this.nodes.get(`lms:${node.model.experimentId}`);
     const parentRunId = node.type === 'run' ? node.run.data.tags[TAG.parentRunId] : node.type === 'more' ? node.parentRunId : undefined;
     const parent = parentRunId ? this.nodes.get(`run:${parentRunId}`) : undefined;
     return parent ?? this.nodes.get(`exp:${node.experimentId}`);
@@ -225,6 +247,10 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
 
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
     switch (node.type) {
+      case 'loggedModels':
+        return loggedModelsGroupItem(node.experimentId, node.models.length);
+      case 'loggedModel':
+        return loggedModelItem(node.model);
       case 'more': {
         const item = new vscode.TreeItem('Load more runs…', vscode.TreeItemCollapsibleState.None);
         item.id = `more:${levelKey(node.experimentId, node.parentRunId)}`;
@@ -287,6 +313,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   /** Tooltips are plain text built when the pointer rests on a row: store strings never become links. */
   resolveTreeItem(item: vscode.TreeItem, node: ExperimentsNode): vscode.TreeItem {
     if (node.type === 'run') item.tooltip = runTooltip(node.run);
+    else if (node.type === 'loggedModel') item.tooltip = loggedModelTooltip(node.model);
     else if (node.type === 'experiment') item.tooltip = experimentTooltip(node.experiment);
     return item;
   }

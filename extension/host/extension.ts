@@ -4,10 +4,17 @@ import { storeKindOf, fileStorePath } from '../core/store/trackingUri';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './experimentsTree';
 import { startLanguageClient } from './languageClient';
 import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
+import { ModelServing } from './modelServing';
 import { runEntryPointCommand, runSweepCommand } from './runner/commands';
 import { LiveRuns } from './runner/liveRuns';
 import { MlflowTaskProvider } from './runner/taskProvider';
 import { registerRegistryActions } from './registryActions';
+import { registerModelEditCommands } from './modelEditCommands';
+import { ModelVersionPanels } from './modelVersionPanel';
+import { registerRegisterCommands } from './registerCommands';
+import { registerPromptCommands } from './promptCommands';
+import { PromptDocuments } from './promptDocuments';
+import { PromptsTreeProvider, type PromptsNode } from './promptsTree';
 import { RunPanels } from './runPanel';
 import { openRunsTable } from './runsTableCommand';
 import { RunsTables, type RunsTableSelection } from './runsTablePanel';
@@ -28,6 +35,7 @@ export interface MlflowWorkbenchApi {
   getStoreUri(): string | undefined;
   experimentsTree: vscode.TreeDataProvider<ExperimentsNode>;
   modelsTree: vscode.TreeDataProvider<ModelsNode>;
+  promptsTree: vscode.TreeDataProvider<PromptsNode>;
   whenReady(): Promise<void>;
   /** The read-only `mlflow-artifact:` URI of a run's artifact in the open store; undefined with no store open. */
   artifactUri(runId: string, path: string): vscode.Uri | undefined;
@@ -49,16 +57,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   experiments.onMessage = (m) => (experimentsView.message = m);
   models.onMessage = (m) => (modelsView.message = m);
   context.subscriptions.push(experimentsView, modelsView, createStoreStatusItem(session));
+  const prompts = new PromptsTreeProvider(session, log);
+  // Two versions selected at once are what 'Compare Prompt Versions' diffs.
+  const promptsView = vscode.window.createTreeView('mlflow.prompts', { treeDataProvider: prompts, showCollapseAll: true, canSelectMany: true });
+  prompts.onMessage = (m) => (promptsView.message = m);
+  const promptDocs = PromptDocuments.register(session);
+  context.subscriptions.push(promptsView, promptDocs.disposable, registerPromptCommands(session, log, promptDocs.docs, prompts));
 
   // A new or reconnected store starts the views afresh; a refresh of the same store re-reads what is
   // shown and re-renders only what changed.
   context.subscriptions.push(session.onDidChange(() => {
     experiments.reset();
     models.refresh();
+    prompts.refresh();
   }));
   const refresh = () => {
     void experiments.refresh();
     models.refresh();
+    prompts.refresh();
   };
   context.subscriptions.push(registerRunsQueryCommands(experiments, experimentsView));
   const notes = NoteFileSystem.register(session, log);
@@ -145,7 +161,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     vscode.workspace.onDidChangeWorkspaceFolders(() => void session.reconnect()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void session.reconnect()),
   );
-  context.subscriptions.push(registerRegistryActions(session, log, () => models.refresh()));
+  // Registry: pages of model versions, Register Model, and the edits of the Models view.
+  const versionPanels = new ModelVersionPanels(context, session, log, () => models.refresh());
+  const registryChanged = () => {
+    models.refresh();
+    versionPanels.reloadAll();
+  };
+  context.subscriptions.push(
+    versionPanels,
+    registerRegistryActions(session, log, registryChanged),
+    registerModelEditCommands(session, log, registryChanged, (name, version) => versionPanels.closeDeleted(name, version)),
+    registerRegisterCommands(session, log, {
+      models,
+      modelsView,
+      openVersion: (name, version) => versionPanels.show(name, version),
+      changed: () => void experiments.refresh(),
+    }),
+    vscode.commands.registerCommand('mlflow.openModelVersion', (node?: ModelsNode | { name: string; version: string }) => {
+      if (node && 'type' in node) {
+        if (node.type === 'version') versionPanels.show(node.version.name, node.version.version);
+      } else if (node && typeof node.name === 'string' && typeof node.version === 'string') {
+        versionPanels.show(node.name, node.version);
+      }
+    }),
+  );
+  context.subscriptions.push(new ModelServing(context, session, log));
   context.subscriptions.push(vscode.tasks.registerTaskProvider('mlflow', new MlflowTaskProvider(runner)));
   watchLocalStore(context, session, refresh);
 
@@ -162,6 +202,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     getStoreUri: () => (session.state.kind === 'none' ? undefined : session.state.uri),
     experimentsTree: experiments,
     modelsTree: models,
+    promptsTree: prompts,
     whenReady: () => session.whenReady(),
     artifactUri: (runId, path) => (session.state.kind === 'connected' ? artifactUri({ store: session.state.store.uri, runId, path }) : undefined),
     runsTables,

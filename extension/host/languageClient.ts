@@ -19,9 +19,13 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
       { scheme: 'untitled', language: 'mlproject' },
       { scheme: 'file', language: 'mlmodel' },
       { scheme: 'untitled', language: 'mlmodel' },
+      // YAML files: the server answers only for AI Gateway configs (by content or mlflow.gatewayConfigGlobs).
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'untitled', language: 'yaml' },
     ],
     outputChannel: log,
-    synchronize: { fileEvents: watcher },
+    initializationOptions: { gatewayConfigGlobs: vscode.workspace.getConfiguration('mlflow').get<string[]>('gatewayConfigGlobs', []) },
+    synchronize: { fileEvents: watcher, configurationSection: 'mlflow' },
     middleware: {
       // The server sends the document URI as a string; the run command expects a vscode.Uri.
       provideCodeLenses: async (document, token, next) => {

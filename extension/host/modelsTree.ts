@@ -14,6 +14,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
   private readonly changed = new vscode.EventEmitter<ModelsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private versions: Promise<ModelVersion[]> | undefined;
+  /** The model nodes of the last listing, by name: a version's parent for reveal(). */
+  private readonly modelNodes = new Map<string, Extract<ModelsNode, { type: 'model' }>>();
   onMessage: (message: string | undefined) => void = () => undefined;
 
   constructor(
@@ -37,7 +39,12 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
         // Prompts share the registry but are not models to the user (MLflow's own searches leave them out).
         const models = withoutPrompts(await withStoreCall({ title: 'loading registered models' }, () => state.store.searchRegisteredModels())).models;
         this.onMessage(models.length ? undefined : 'No registered models in this store');
-        return models.map((model) => ({ type: 'model', model }));
+        this.modelNodes.clear();
+        return models.map((model) => {
+          const n = { type: 'model' as const, model };
+          this.modelNodes.set(model.name, n);
+          return n;
+        });
       }
       if (node.type === 'model') {
         this.versions ??= withStoreCall({ title: 'loading model versions' }, () => state.store.searchModelVersions());
@@ -55,6 +62,18 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
       this.onMessage(`Cannot read the model registry: ${msg}`);
       return [];
     }
+  }
+
+  getParent(node: ModelsNode): ModelsNode | undefined {
+    return node.type === 'version' ? this.modelNodes.get(node.version.name) : undefined;
+  }
+
+  /** The nodes for one version after a fresh listing (for reveal after registering it); undefined when it is not listed. */
+  async findVersion(name: string, version: string): Promise<ModelsNode | undefined> {
+    await this.getChildren();
+    const model = this.modelNodes.get(name);
+    if (!model) return undefined;
+    return (await this.getChildren(model)).find((n) => n.type === 'version' && n.version.version === version);
   }
 
   getTreeItem(node: ModelsNode): vscode.TreeItem {
@@ -76,6 +95,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode> {
     item.iconPath = new vscode.ThemeIcon(v.aliases.length ? 'tag' : 'versions');
     item.contextValue = v.aliases.length ? 'modelVersionWithAlias' : 'modelVersion';
     item.tooltip = modelVersionTooltip(v);
+    item.command = { command: 'mlflow.openModelVersion', title: 'Open Model Version', arguments: [node] };
     return item;
   }
 }

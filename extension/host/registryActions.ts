@@ -4,13 +4,14 @@ import { aliasNameProblem } from '../core/model/registryRules';
 import type { ModelStage } from '../core/model/entities';
 import { errText } from '../core/store/fileStore';
 import type { RegistryStore } from '../core/store/trackingStore';
+import type { Store } from '../core/store/openStore';
 import type { ModelsNode } from './modelsTree';
 import { RestrictedModeError, type StoreSession } from './storeSession';
 import { UntrustedPythonError } from './python';
 
 /** Inline registry edits from the Models view: set or remove an alias, transition a stage. */
 
-async function writableRegistry(session: StoreSession, log: vscode.LogOutputChannel): Promise<RegistryStore | undefined> {
+export async function writableRegistry(session: StoreSession, log: vscode.LogOutputChannel): Promise<Store | undefined> {
   if (session.state.kind !== 'connected') {
     void vscode.window.showWarningMessage('MLflow: no tracking store is open.');
     return undefined;
@@ -37,7 +38,7 @@ function showTrustMessage(message: string, log: vscode.LogOutputChannel): void {
 }
 
 /** True (after saying why) when Restricted Mode refuses writes to this store; checked before asking anything. */
-function refusedInRestrictedMode(session: StoreSession, log: vscode.LogOutputChannel): boolean {
+export function refusedInRestrictedMode(session: StoreSession, log: vscode.LogOutputChannel): boolean {
   const reason = session.restrictedWriteReason();
   if (reason) showTrustMessage(reason, log);
   return reason !== undefined;

@@ -19,7 +19,8 @@ export function checkCapabilities(name: string, store: { capabilities: StoreCapa
   for (const m of WRITE_REGISTRY) assert.equal(has(m), c.registryWrite, `${name}.${m} vs registryWrite=${c.registryWrite}`);
   for (const m of READ_REGISTRY) assert.equal(has(m), c.registryRead, `${name}.${m} vs registryRead=${c.registryRead}`);
   for (const m of ['listArtifacts', 'readArtifact']) assert.equal(has(m), c.artifacts, `${name}.${m} vs artifacts`);
-  assert.equal(c.traces, false, 'no store reads traces yet');
+  for (const m of ['searchTraces', 'getTrace']) assert.equal(has(m), c.traces, `${name}.${m} vs traces`);
+  assert.equal(has('createFeedback'), c.traceFeedback, `${name}.createFeedback vs traceFeedback`);
   assert.equal(c.historyBulkInterval, false, 'no store reads bulk histories yet');
 }
 

@@ -98,8 +98,9 @@ export const lifecycleFlows = [
       await page.keyboard.press('Enter');
       await page.keyboard.press('Enter');
       await page.keyboard.type('Seasonality helps; *keep* weekly terms.');
-      await page.locator('.tabs-container .tab.dirty', { hasText: `${run.run_name}.md` }).waitFor({ timeout: 10_000 });
-      await shot('lifecycle-01-description-dirty');
+      await shot('lifecycle-01-description-typed');
+      // code-server (a web build) defaults files.autoSave to afterDelay, so the tab may already be
+      // saved; Ctrl+S saves whatever is left, as a person would.
       await page.keyboard.press('Control+S');
       await page.locator('.tabs-container .tab.dirty', { hasText: `${run.run_name}.md` }).waitFor({ state: 'detached', timeout: 30_000 });
       const got = await until('mlflow reads the new description', async () => {

@@ -16,10 +16,13 @@ import { join } from 'node:path';
 import { buildSuite, packageRunner, repo } from './build.mjs';
 import { checkCodeServer, installExtensions, startCodeServer, writeUserSettings } from './codeServer.mjs';
 import { launchBrowser, openWorkbench } from './browser.mjs';
+import { servingFlow } from './servingFlows.mjs';
 import { experimentsViewFlows, plantHostilePackages, registryEditFlow, restrictedFlows, restrictedHostileFlow, runsTableFlow, userFlows } from './uiFlows.mjs';
 import { addManyRuns, mlflowPython, prepareWorkspace } from './workspace.mjs';
 import { chartFlows, liveChartFlow, prepareChartWorkspace } from './chartFlows.mjs';
+import { promptFlows } from './promptFlows.mjs';
 import { lifecycleFlows } from './lifecycleFlows.mjs';
+import { registryFlows } from './registryFlows.mjs';
 import { runnerFlow } from './runnerFlows.mjs';
 
 const SUITE_TIMEOUT_MS = 150_000;
@@ -134,7 +137,7 @@ async function main() {
   phase('workspace written by mlflow, extensions installed');
   const browser = await launchBrowser();
   cleanups.push(() => browser.close());
-  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, ...experimentsViewFlows, runsTableFlow, registryEditFlow, runnerFlow, ...lifecycleFlows] });
+  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, ...experimentsViewFlows, runsTableFlow, registryEditFlow, runnerFlow, ...lifecycleFlows, ...promptFlows, ...registryFlows, servingFlow] });
   if (!process.env.MLWB_SKIP_RESTRICTED) await runPass({ tmp, name: 'restricted', trusted: false, extensionsDir, workspace, expected, browser, flows: restrictedFlows });
   // MLflow's default store: the same store cases and the views flow on a workspace holding mlflow.db.
   if (sqlite) await runPass({ tmp, name: 'sqlite', trusted: true, extensionsDir, workspace: sqlite.workspace, expected: sqlite.expected, browser, flows: [userFlows[0], registryEditFlow], mode: 'stores', store: 'sqlite' });

@@ -263,6 +263,8 @@ export class RunDetailsPage {
       return row;
     }
     row.setAttribute('aria-expanded', 'false');
+    // VS Code's webview/context menu reads this: "Register Model…" on a folder holding an MLmodel.
+    row.dataset.vscodeContext = JSON.stringify({ webviewSection: 'artifactFolder', runId, path: item.path });
     const twistie = row.appendChild(codicon('chevron-right'));
     twistie.classList.add('twistie');
     const icon = row.appendChild(codicon('folder'));

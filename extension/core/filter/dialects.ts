@@ -5,11 +5,11 @@
  * difference is a field here so one parser serves all four searches.
  */
 
-export type EntityType = 'metric' | 'parameter' | 'tag' | 'attribute' | 'dataset';
+export type EntityType = 'metric' | 'parameter' | 'tag' | 'attribute' | 'dataset' | 'metadata';
 
 export type Comparator = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'LIKE' | 'ILIKE' | 'IN' | 'NOT IN' | 'IS NULL' | 'IS NOT NULL';
 
-export type SearchKind = 'runs' | 'experiments' | 'registeredModels' | 'modelVersions';
+export type SearchKind = 'runs' | 'experiments' | 'registeredModels' | 'modelVersions' | 'traces';
 
 export interface Dialect {
   kind: SearchKind;
@@ -29,6 +29,8 @@ export interface Dialect {
     stringAttribute: ReadonlySet<Comparator>;
     numericAttribute: ReadonlySet<Comparator>;
     dataset: ReadonlySet<Comparator>;
+    /** Trace metadata (`metadata.x`, `request_metadata.x`); only trace search has it. */
+    metadata: ReadonlySet<Comparator>;
   };
   /** Registry searches check the attribute key before removing its quotes, so `name` works and `\`name\`` does not. */
   attributeKeyCheckedRaw: boolean;
@@ -81,6 +83,7 @@ export const RUNS: Dialect = {
     stringAttribute: STRING_ATTR_CMP,
     numericAttribute: NUMERIC_CMP,
     dataset: STRING_ATTR_CMP,
+    metadata: NONE,
   },
   attributeKeyCheckedRaw: false,
   numericAttributeAcceptsString: false,
@@ -101,7 +104,7 @@ export const EXPERIMENTS: Dialect = {
   filterAttributes: new Set(['name', 'experiment_id', 'creation_time', 'last_update_time']),
   numericAttributes: new Set(['creation_time', 'last_update_time']),
   listKeys: new Set(['experiment_id']),
-  comparators: { metric: NONE, parameter: NONE, tag: NULLABLE_CMP, stringAttribute: STRING_ATTR_CMP, numericAttribute: NUMERIC_CMP, dataset: NONE },
+  comparators: { metric: NONE, parameter: NONE, tag: NULLABLE_CMP, stringAttribute: STRING_ATTR_CMP, numericAttribute: NUMERIC_CMP, dataset: NONE, metadata: NONE },
   attributeKeyCheckedRaw: false,
   numericAttributeAcceptsString: false,
   numbersOnlyOnNumericAttributes: false,
@@ -117,7 +120,7 @@ export const REGISTERED_MODELS: Dialect = {
   filterAttributes: new Set(['name']),
   numericAttributes: new Set(['creation_timestamp', 'last_updated_timestamp']),
   listKeys: new Set(['name']),
-  comparators: { metric: NONE, parameter: NONE, tag: STRING_CMP, stringAttribute: STRING_ATTR_CMP, numericAttribute: NUMERIC_CMP, dataset: NONE },
+  comparators: { metric: NONE, parameter: NONE, tag: STRING_CMP, stringAttribute: STRING_ATTR_CMP, numericAttribute: NUMERIC_CMP, dataset: NONE, metadata: NONE },
   attributeKeyCheckedRaw: true,
   numericAttributeAcceptsString: false,
   numbersOnlyOnNumericAttributes: true,
@@ -133,7 +136,7 @@ export const MODEL_VERSIONS: Dialect = {
   filterAttributes: new Set(['name', 'version_number', 'run_id', 'source_path']),
   numericAttributes: new Set(['version_number', 'creation_timestamp', 'last_updated_timestamp']),
   listKeys: new Set(['name', 'run_id']),
-  comparators: { metric: NONE, parameter: NONE, tag: STRING_CMP, stringAttribute: STRING_ATTR_CMP, numericAttribute: NUMERIC_CMP, dataset: NONE },
+  comparators: { metric: NONE, parameter: NONE, tag: STRING_CMP, stringAttribute: STRING_ATTR_CMP, numericAttribute: NUMERIC_CMP, dataset: NONE, metadata: NONE },
   attributeKeyCheckedRaw: true,
   numericAttributeAcceptsString: true,
   numbersOnlyOnNumericAttributes: true,
@@ -142,7 +145,49 @@ export const MODEL_VERSIONS: Dialect = {
   alias: (k) => k,
 };
 
+/**
+ * Trace search (MLflow's SearchTraceUtils) as the local stores evaluate it: `name`, `run_id` and
+ * `prompt` are attribute keys that stand for a tag or metadata key (traceFilter.ts rewrites them);
+ * span, feedback, expectation and full-text (`text`) clauses need MLflow's SQL store and are left
+ * out here, as MLflow's own file store refuses them.
+ */
+export const TRACES: Dialect = {
+  kind: 'traces',
+  entities: {
+    tag: 'tag',
+    tags: 'tag',
+    attribute: 'attribute',
+    attributes: 'attribute',
+    trace: 'attribute',
+    request_metadata: 'metadata',
+    metadata: 'metadata',
+  },
+  trimEntityBackticks: true,
+  filterAttributes: new Set(['request_id', 'timestamp', 'timestamp_ms', 'execution_time', 'execution_time_ms', 'end_time', 'end_time_ms', 'status', 'client_request_id', 'name', 'run_id', 'prompt']),
+  numericAttributes: new Set(['timestamp', 'timestamp_ms', 'execution_time', 'execution_time_ms', 'end_time', 'end_time_ms']),
+  listKeys: new Set(['name', 'status', 'request_id', 'run_id', 'client_request_id']),
+  comparators: {
+    metric: NONE,
+    parameter: NONE,
+    tag: NULLABLE_CMP,
+    stringAttribute: STRING_ATTR_CMP,
+    numericAttribute: NUMERIC_CMP,
+    dataset: NONE,
+    metadata: NULLABLE_CMP,
+  },
+  attributeKeyCheckedRaw: false,
+  numericAttributeAcceptsString: false,
+  numbersOnlyOnNumericAttributes: false,
+  orderAttributes: new Set(['experiment_id', 'timestamp', 'timestamp_ms', 'execution_time', 'execution_time_ms', 'end_time', 'end_time_ms', 'status', 'request_id', 'name', 'run_id']),
+  orderEntities: new Set(['attribute']),
+  alias(key) {
+    if (key === 'timestamp' || key === 'execution_time' || key === 'end_time') return `${key}_ms`;
+    return key;
+  },
+};
+
 export const DIALECTS: Record<SearchKind, Dialect> = {
+  traces: TRACES,
   runs: RUNS,
   experiments: EXPERIMENTS,
   registeredModels: REGISTERED_MODELS,

@@ -12,7 +12,7 @@ import { experimentComparator, modelVersionComparator, registeredModelComparator
  */
 
 export { FilterError, formatFilterError } from './errors';
-export { DIALECTS, EXPERIMENTS, MODEL_VERSIONS, REGISTERED_MODELS, RUNS, type Comparator, type Dialect, type EntityType, type SearchKind } from './dialects';
+export { DIALECTS, EXPERIMENTS, MODEL_VERSIONS, REGISTERED_MODELS, RUNS, TRACES, type Comparator, type Dialect, type EntityType, type SearchKind } from './dialects';
 export { parseFilter, type Clause, type Span } from './parser';
 export { parseOrderBy, parseOrderByList, type OrderKey } from './orderBy';
 export { likeRegExp, runMatches } from './evaluate';

@@ -212,7 +212,7 @@ function stripAll(raw: string): string {
   return isQuoted(raw, '`') || isQuoted(raw, '"') || isQuoted(raw, "'") ? raw.slice(1, -1) : raw;
 }
 
-const ENTITY_LABEL: Record<EntityType, string> = { metric: 'metrics', parameter: 'params', tag: 'tags', attribute: 'attributes', dataset: 'datasets' };
+const ENTITY_LABEL: Record<EntityType, string> = { metric: 'metrics', parameter: 'params', tag: 'tags', attribute: 'attributes', dataset: 'datasets', metadata: 'metadata' };
 
 function validate(r: RawClause, input: string, d: Dialect): Clause {
   const id = resolveIdentifier(r.ident, input, d, d.filterAttributes, 'filter');

@@ -1,12 +1,14 @@
 import { basename } from 'node:path';
+import { analyzeGatewayConfig, type GatewayAnalysis } from './gatewayAnalysis';
 import { analyzeMlmodel, type ModelAnalysis } from './mlmodelAnalysis';
 import { analyzeMlproject, type AnalysisContext, type ProjectAnalysis } from './mlprojectAnalysis';
 import type { LanguageId } from './types';
 
-export type Analysis = ProjectAnalysis | ModelAnalysis;
+export type Analysis = ProjectAnalysis | ModelAnalysis | GatewayAnalysis;
 export type { AnalysisContext };
 
 export function analyze(languageId: LanguageId, text: string, ctx: AnalysisContext = {}): Analysis {
+  if (languageId === 'gateway') return analyzeGatewayConfig(text);
   return languageId === 'mlmodel' ? analyzeMlmodel(text, ctx) : analyzeMlproject(text, ctx);
 }
 

@@ -16,6 +16,7 @@ import {
   SPARK_JOB_KEYS,
   type DocTable,
 } from './docs';
+import { completeGateway } from './gatewayAssist';
 import { keyPathByIndent, siblingKeys } from './locate';
 import type { ProjectAnalysis } from './mlprojectAnalysis';
 import type { CompletionItem, Position, Range } from './types';
@@ -29,6 +30,7 @@ const KEY_SNIPPETS: Record<string, string> = {
 };
 
 export function complete(analysis: Analysis, pos: Position): CompletionItem[] {
+  if (analysis.kind === 'gateway') return completeGateway(analysis, pos);
   const { lines } = analysis.parsed;
   if (pos.line < 0 || pos.line >= lines.lineCount) return [];
   const full = lines.lineText(pos.line);

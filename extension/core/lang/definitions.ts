@@ -18,6 +18,7 @@ export function definition(analysis: Analysis, pos: Position): DefinitionTarget[
     if (!full || !fs || !fs.exists(full)) return [];
     return [{ path: full, range: ZERO, originRange }];
   };
+  if (analysis.kind === 'gateway') return [];
   if (analysis.kind === 'mlmodel') {
     for (const f of analysis.files) if (containsPosition(f.range, pos)) return fileTarget(f.rel, f.range);
     return [];

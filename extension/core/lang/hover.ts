@@ -14,6 +14,7 @@ import {
   SPARK_JOB_KEYS,
   UNDOCUMENTED_TYPES,
 } from './docs';
+import { hoverGateway } from './gatewayAssist';
 import type { JsonNode } from './jsonLocated';
 import { locate } from './locate';
 import { containsPosition } from './text';
@@ -21,6 +22,7 @@ import type { HoverResult, Position } from './types';
 import { rangeOf, type Scalar } from './yamlSupport';
 
 export function hover(analysis: Analysis, pos: Position): HoverResult | undefined {
+  if (analysis.kind === 'gateway') return hoverGateway(analysis, pos);
   const { parsed } = analysis;
   if (pos.line < 0 || pos.line >= parsed.lines.lineCount) return undefined;
   const offset = parsed.lines.offset(pos);

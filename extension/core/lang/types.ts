@@ -12,7 +12,7 @@ export interface Range {
   end: Position;
 }
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
-export type LanguageId = 'mlproject' | 'mlmodel';
+export type LanguageId = 'mlproject' | 'mlmodel' | 'gateway';
 
 export interface TextEdit {
   range: Range;

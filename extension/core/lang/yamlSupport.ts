@@ -23,7 +23,7 @@ export interface ParsedYaml {
   broken: boolean;
 }
 
-export function parseYaml(text: string, source: 'mlproject' | 'mlmodel'): ParsedYaml {
+export function parseYaml(text: string, source: 'mlproject' | 'mlmodel' | 'gateway'): ParsedYaml {
   const lines = new LineIndex(text);
   // The fast path builds the same nodes for the common shapes of these files; anything else (and every
   // broken file) goes through the full parser, which also produces the error messages.

@@ -1,4 +1,4 @@
-import type { Experiment, Metric, ModelVersion, RegisteredModel, Run } from './entities';
+import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './entities';
 
 /**
  * The JSON shapes `mlwb --json` prints. They are a contract (docs/cli.md): snake_case like MLflow's
@@ -63,6 +63,35 @@ export function modelVersionJson(v: ModelVersion) {
     last_updated_timestamp: v.lastUpdatedTimestamp,
     aliases: v.aliases,
     tags: sortKeys(v.tags),
+    model_id: v.modelId ?? null,
+    storage_location: v.storageLocation ?? null,
+  };
+}
+
+/** A logged model as `mlwb logged-models --json` prints it: MLflow's LoggedModel.to_dictionary() names, status as a word. */
+export function loggedModelJson(m: LoggedModel) {
+  return {
+    model_id: m.modelId,
+    experiment_id: m.experimentId,
+    name: m.name,
+    status: m.status,
+    status_message: m.statusMessage,
+    source_run_id: m.sourceRunId,
+    model_type: m.modelType,
+    artifact_location: m.artifactLocation,
+    creation_timestamp: m.creationTimestamp,
+    last_updated_timestamp: m.lastUpdatedTimestamp,
+    params: sortKeys(m.params),
+    tags: sortKeys(m.tags),
+    metrics: m.metrics.map((x) => ({
+      key: x.key,
+      value: jsonNumber(x.value),
+      timestamp: x.timestamp,
+      step: x.step,
+      run_id: x.runId ?? null,
+      dataset_name: x.datasetName ?? null,
+      dataset_digest: x.datasetDigest ?? null,
+    })),
   };
 }
 

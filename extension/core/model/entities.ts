@@ -99,6 +99,33 @@ export interface RegisteredModel {
   latestVersions: ModelVersion[];
 }
 
+/** MLflow 3's LoggedModel status, by its Python name (the file store keeps 0-3, REST `LOGGED_MODEL_*`). */
+export type LoggedModelStatus = 'UNSPECIFIED' | 'PENDING' | 'READY' | 'FAILED';
+
+/** A metric as logged on an MLflow 3 logged model: the run it came from travels with it. */
+export interface LoggedModelMetric extends Metric {
+  runId?: string;
+}
+
+/** An MLflow 3 LoggedModel (`models:/m-…`): a model logged by `log_model`, before any registration. */
+export interface LoggedModel {
+  modelId: string;
+  experimentId: string;
+  name: string;
+  /** Where its files are (`<experiment artifact root>/models/<id>/artifacts`). */
+  artifactLocation: string;
+  creationTimestamp: number;
+  lastUpdatedTimestamp: number;
+  status: LoggedModelStatus;
+  statusMessage: string | null;
+  modelType: string | null;
+  sourceRunId: string | null;
+  tags: Record<string, string>;
+  params: Record<string, string>;
+  /** Latest value per key and dataset, as MLflow returns them. */
+  metrics: LoggedModelMetric[];
+}
+
 /** Well-known tag keys MLflow itself sets. */
 export const TAG = {
   runName: 'mlflow.runName',
@@ -114,6 +141,8 @@ export const TAG = {
   projectEnv: 'mlflow.project.env',
   projectBackend: 'mlflow.project.backend',
   promptIsPrompt: 'mlflow.prompt.is_prompt',
+  /** On a logged model: JSON list of the registered versions made from it, [{name, version}]. */
+  modelVersions: 'mlflow.modelVersions',
 } as const;
 
 export function isTerminalStatus(s: RunStatus): boolean {

@@ -18,3 +18,15 @@ export function normaliseStage(stage: string): 'None' | 'Staging' | 'Production'
   const s = stage.trim().toLowerCase();
   return s === 'none' ? 'None' : s === 'staging' ? 'Staging' : s === 'production' ? 'Production' : s === 'archived' ? 'Archived' : undefined;
 }
+
+/**
+ * Why MLflow would refuse `name` as a registered model name (validation.py `_validate_model_name`):
+ * empty or blank, a `/` or `:` (they split `models:/` URIs), or a name whose normalised path is
+ * not itself (`.`, anything starting with `..`), since the file store makes a folder of it.
+ */
+export function registeredModelNameProblem(name: string): string | undefined {
+  if (name.trim() === '') return 'A registered model name cannot be empty.';
+  if (name.includes('/') || name.includes(':')) return "A registered model name cannot contain '/' or ':'.";
+  if (name === '.' || name.startsWith('..')) return `'${name}' is not allowed: MLflow refuses names that read as a relative path.`;
+  return undefined;
+}

@@ -7,6 +7,7 @@ import type {
   ArtifactEntry,
   Experiment,
   LifecycleStage,
+  LoggedModel,
   Metric,
   ModelVersion,
   RegisteredModel,
@@ -22,9 +23,14 @@ import { readLatestMetric, readMetricHistoryFile } from './metricFileRead';
 import { StatCache } from './statCache';
 import { listLocalArtifacts, localArtifactRoot, readLocalArtifact, streamLocalArtifact } from './localArtifacts';
 import { sortRegisteredModels, sortModelVersions, applyExperimentSearch, applyModelSearch, applyVersionSearch } from './searchLocal';
-import type { RunsPage, StoreCapabilities, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions } from './trackingStore';
+import { readExperimentLoggedModels, readLoggedModelDir } from './loggedModelFiles';
+import { sortLoggedModels } from './loggedModels';
+import { readLocalModelVersionFile } from './modelVersionFiles';
+import type { RunsPage, SearchLoggedModelsOptions, StoreCapabilities, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions } from './trackingStore';
 import { checkMaxResults, decodePageToken, encodePageToken } from './paging';
 import { planRunSearch, runComparator, runMatches, type RunSearchPlan } from '../filter';
+import { FileTraces } from '../traces/fileTraces';
+import type { SearchTracesOptions, Trace, TracesPage } from '../traces/entities';
 
 /**
  * Read side of MLflow's legacy `mlruns/` file store, following the layout the Python library writes
@@ -67,9 +73,11 @@ const FILE_READER_CAPABILITIES: StoreCapabilities = Object.freeze({
   registryRead: true,
   registryWrite: false,
   artifacts: true,
-  traces: false,
+  traces: true,
+  traceFeedback: false,
   runPaging: 'lazy',
   historyBulkInterval: false,
+  loggedModels: true,
 });
 
 export interface FileStoreOptions {
@@ -603,6 +611,58 @@ export class FileStoreReader {
   async streamArtifact(runId: string, path: string, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<void> {
     const run = await this.getRun(runId);
     return streamLocalArtifact(localArtifactRoot(runId, run.info.artifactUri), path, onChunk);
+  }
+
+  // ---------------------------------------------------------------- logged models (<experiment>/models)
+
+  async searchLoggedModels(opts: SearchLoggedModelsOptions): Promise<LoggedModel[]> {
+    const out: LoggedModel[] = [];
+    for (const id of new Set(opts.experimentIds)) {
+      const dir = await this.findExperimentDir(id);
+      if (dir) out.push(...(await readExperimentLoggedModels(dir.path, this.onProblem)));
+    }
+    const sorted = sortLoggedModels(out);
+    return opts.maxResults !== undefined && opts.maxResults >= 0 ? sorted.slice(0, opts.maxResults) : sorted;
+  }
+
+  /** The folder of a live logged model; MLflow looks through every experiment, deleted ones too. */
+  protected async findLoggedModel(modelId: string): Promise<{ model: LoggedModel; dir: string } | undefined> {
+    if (!/^[\w-]+$/.test(modelId)) return undefined;
+    for (const exp of await this.experimentDirs('ALL')) {
+      const dir = join(exp.path, 'models', modelId);
+      const model = await readLoggedModelDir(dir, this.onProblem);
+      if (model) return { model, dir };
+    }
+    return undefined;
+  }
+
+  async getLoggedModel(modelId: string): Promise<LoggedModel> {
+    const hit = await this.findLoggedModel(modelId);
+    if (!hit) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Logged model '${modelId}' not found in ${this.root}`, this.root);
+    return hit.model;
+  }
+
+  async readLoggedModelArtifact(modelId: string, path: string): Promise<Uint8Array> {
+    const m = await this.getLoggedModel(modelId);
+    return readLocalArtifact(localArtifactRoot(modelId, m.artifactLocation), path);
+  }
+
+  async readModelVersionArtifact(name: string, version: string, path: string): Promise<Uint8Array> {
+    return readLocalModelVersionFile(await this.getModelVersion(name, version), path, this);
+  }
+
+  // ---------------------------------------------------------------- traces (extension/core/traces/fileTraces.ts)
+
+  protected get fileTraces(): FileTraces {
+    return new FileTraces(this.root, this.onProblem);
+  }
+
+  searchTraces(opts: SearchTracesOptions): Promise<TracesPage> {
+    return this.fileTraces.searchTraces(opts);
+  }
+
+  getTrace(traceId: string): Promise<Trace> {
+    return this.fileTraces.getTrace(traceId);
   }
 
   // ---------------------------------------------------------------- model registry (<root>/models)

@@ -23,6 +23,7 @@ import {
   writeYamlAtomic,
 } from './fileWrites';
 import { isMissing, listDirIfExists, readMetadataText } from './fileTree';
+import type { Assessment, NewFeedback } from '../traces/entities';
 import type { CreateModelVersionOptions, CreateRunOptions, LogBatch, RegistryStore, StoreCapabilities, TrackingStore, UpdateRunOptions } from './trackingStore';
 
 /**
@@ -52,9 +53,11 @@ export class FileStore extends FileStoreReader implements TrackingStore, Registr
     registryRead: true,
     registryWrite: true,
     artifacts: true,
-    traces: false,
+    traces: true,
+    traceFeedback: true,
     runPaging: 'lazy',
     historyBulkInterval: false,
+    loggedModels: true,
   });
   private readonly now: () => number;
   /** Writes run one at a time: read-modify-write of meta.yaml must not interleave within this process. */
@@ -146,6 +149,11 @@ export class FileStore extends FileStoreReader implements TrackingStore, Registr
       );
     }
     throw new StoreError('RESOURCE_ALREADY_EXISTS', `Experiment '${name}' already exists (id ${existing.experimentId}).`, this.root);
+  }
+
+  /** MLflow's FileStore.create_assessment (extension/core/traces/fileTraces.ts). */
+  createFeedback(feedback: NewFeedback): Promise<Assessment> {
+    return this.fileTraces.createFeedback(feedback);
   }
 
   createExperiment(name: string, opts: { artifactLocation?: string; tags?: Record<string, string> } = {}): Promise<string> {
@@ -606,7 +614,7 @@ export class FileStore extends FileStoreReader implements TrackingStore, Registr
     if (parts.length === 1 && !rest.includes('@')) {
       const logged = await this.findLoggedModel(rest);
       if (!logged) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Unable to fetch model from model URI source '${source}': no logged model '${rest}' in ${this.root}`, this.root);
-      return { storage: logged.artifactLocation, runId: logged.sourceRunId };
+      return { storage: logged.model.artifactLocation, runId: logged.model.sourceRunId ?? undefined };
     }
     let mv: ModelVersion;
     if (parts.length === 1) {
@@ -618,14 +626,14 @@ export class FileStore extends FileStoreReader implements TrackingStore, Registr
     return { storage: mv.storageLocation || mv.source };
   }
 
-  /** MLflow 3 logged models live at `<experiment>/models/<model_id>/meta.yaml`. */
-  private async findLoggedModel(modelId: string): Promise<{ artifactLocation: string; sourceRunId?: string } | undefined> {
-    if (!/^[\w-]+$/.test(modelId)) return undefined;
-    for (const exp of await this.experimentDirs('ALL')) {
-      const meta = await this.readYamlRecord(join(exp.path, 'models', modelId, 'meta.yaml'), 'logged model meta.yaml');
-      if (meta) return { artifactLocation: asString(meta.artifact_location) ?? '', sourceRunId: asString(meta.source_run_id) };
-    }
-    return undefined;
+  /** As MLflow's FileStore: the tag file is written in place and the model's timestamps stay as they are. */
+  setLoggedModelTag(modelId: string, key: string, value: string): Promise<void> {
+    return this.exclusive(async () => {
+      const hit = await this.findLoggedModel(modelId);
+      if (!hit) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Logged model '${modelId}' not found in ${this.root}`, this.root);
+      checkKey('tag name', key, hit.dir);
+      await writeKeyFile(join(hit.dir, 'tags'), key, value, hit.dir);
+    });
   }
 
   createModelVersion(name: string, opts: CreateModelVersionOptions): Promise<ModelVersion> {
@@ -639,7 +647,7 @@ export class FileStore extends FileStoreReader implements TrackingStore, Registr
         storage = r.storage;
         runId = runId ?? r.runId;
       }
-      if (!runId && opts.modelId) runId = (await this.findLoggedModel(opts.modelId))?.sourceRunId;
+      if (!runId && opts.modelId) runId = (await this.findLoggedModel(opts.modelId))?.model.sourceRunId ?? undefined;
       const t = this.now();
       await this.touchModel(modelDir, t);
       let max = 0;

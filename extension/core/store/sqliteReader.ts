@@ -1,13 +1,17 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileKind } from './boundedRead';
-import type { Experiment, Metric, ModelVersion, RegisteredModel, Run, RunInfo, RunStatus, ViewType } from '../model/entities';
+import type { Experiment, LoggedModel, LoggedModelMetric, Metric, ModelVersion, RegisteredModel, Run, RunInfo, RunStatus, ViewType } from '../model/entities';
 import { StoreError, type ProblemSink } from './errors';
 import { listLocalArtifacts, localArtifactRoot, readLocalArtifact, streamLocalArtifact } from './localArtifacts';
 import { applyExperimentSearch, applyModelSearch, applyVersionSearch, sortModelVersions, sortRegisteredModels } from './searchLocal';
-import type { RegistryReader, RunsPage, StoreCapabilities, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions, TrackingReader } from './trackingStore';
+import { latestLoggedModelMetrics, loggedModelStatusOfNumber, sortLoggedModels } from './loggedModels';
+import { readLocalModelVersionFile } from './modelVersionFiles';
+import type { RegistryReader, RunsPage, SearchLoggedModelsOptions, StoreCapabilities, SearchExperimentsOptions, SearchModelsOptions, SearchRunsOptions, SearchRunsPageOptions, TrackingReader } from './trackingStore';
 import { checkMaxResults, decodePageToken, encodePageToken } from './paging';
 import { runSearchSql } from './sqliteRunSearch';
 import { planRunSearch } from '../filter';
+import { SqliteTraces } from '../traces/sqliteTraces';
+import type { SearchTracesOptions, Trace, TracesPage } from '../traces/entities';
 
 /**
  * Reads MLflow's SQLite store (the default since MLflow 3.7) straight from the database file with
@@ -70,13 +74,16 @@ export class SqliteReader implements TrackingReader, RegistryReader {
     registryRead: true,
     registryWrite: false,
     artifacts: true,
-    traces: false,
+    traces: true,
+    traceFeedback: false,
     runPaging: 'sql',
     historyBulkInterval: false,
+    loggedModels: true,
   });
   private readonly db: DatabaseLike;
   private readonly hasWorkspace: (table: string) => boolean;
   private datasetTables: boolean | undefined;
+  private loggedModelTables: boolean | undefined;
 
   constructor(
     readonly uri: string,
@@ -265,6 +272,99 @@ export class SqliteReader implements TrackingReader, RegistryReader {
     return streamLocalArtifact(localArtifactRoot(runId, run.info.artifactUri), path, onChunk);
   }
 
+  // ---------------------------------------------------------------- logged models (MLflow 3)
+
+  private hasLoggedModels(): boolean {
+    this.loggedModelTables ??= ['logged_models', 'logged_model_metrics', 'logged_model_params', 'logged_model_tags'].every(
+      (t) => this.query('select 1 from sqlite_master where type = ? and name = ?', 'table', t).length > 0,
+    );
+    return this.loggedModelTables;
+  }
+
+  private loggedModelsWhere(where: string, ...params: unknown[]): LoggedModel[] {
+    if (!this.hasLoggedModels()) return [];
+    const rows = this.query(`select * from logged_models lm where lifecycle_stage != 'deleted' and ${where}${this.ws('logged_models', 'lm')}`, ...params);
+    const models = new Map<string, LoggedModel>();
+    const metrics = new Map<string, LoggedModelMetric[]>();
+    for (const r of rows) {
+      const id = String(r.model_id);
+      models.set(id, {
+        modelId: id,
+        experimentId: String(r.experiment_id),
+        name: str(r.name) ?? '',
+        artifactLocation: str(r.artifact_location) ?? '',
+        creationTimestamp: num(r.creation_timestamp_ms) ?? 0,
+        lastUpdatedTimestamp: num(r.last_updated_timestamp_ms) ?? 0,
+        status: loggedModelStatusOfNumber(r.status),
+        statusMessage: str(r.status_message),
+        modelType: str(r.model_type),
+        sourceRunId: str(r.source_run_id),
+        tags: {},
+        params: {},
+        metrics: [],
+      });
+      metrics.set(id, []);
+    }
+    const ids = [...models.keys()];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const ph = placeholders(chunk.length);
+      for (const t of this.query(`select model_id, tag_key, tag_value from logged_model_tags where model_id in (${ph})`, ...chunk)) models.get(String(t.model_id))!.tags[String(t.tag_key)] = str(t.tag_value) ?? '';
+      for (const p of this.query(`select model_id, param_key, param_value from logged_model_params where model_id in (${ph})`, ...chunk)) models.get(String(p.model_id))!.params[String(p.param_key)] = str(p.param_value) ?? '';
+      for (const m of this.query(`select model_id, metric_name, metric_timestamp_ms, metric_step, metric_value, run_id, dataset_name, dataset_digest from logged_model_metrics where model_id in (${ph})`, ...chunk)) {
+        metrics.get(String(m.model_id))!.push({
+          key: String(m.metric_name),
+          value: m.metric_value === null ? NaN : Number(m.metric_value),
+          timestamp: num(m.metric_timestamp_ms) ?? 0,
+          step: num(m.metric_step) ?? 0,
+          runId: str(m.run_id) ?? undefined,
+          ...(m.dataset_name !== null && m.dataset_name !== undefined ? { datasetName: String(m.dataset_name) } : {}),
+          ...(m.dataset_digest !== null && m.dataset_digest !== undefined ? { datasetDigest: String(m.dataset_digest) } : {}),
+        });
+      }
+    }
+    for (const [id, m] of models) m.metrics = latestLoggedModelMetrics(metrics.get(id) ?? []);
+    return [...models.values()];
+  }
+
+  async searchLoggedModels(opts: SearchLoggedModelsOptions): Promise<LoggedModel[]> {
+    const ids = [...new Set(opts.experimentIds)].filter((x) => /^\d+$/.test(x)).map(Number);
+    if (ids.length === 0) return [];
+    const sorted = sortLoggedModels(this.loggedModelsWhere(`experiment_id in (${placeholders(ids.length)})`, ...ids));
+    return opts.maxResults !== undefined && opts.maxResults >= 0 ? sorted.slice(0, opts.maxResults) : sorted;
+  }
+
+  async getLoggedModel(modelId: string): Promise<LoggedModel> {
+    const [m] = this.loggedModelsWhere('model_id = ?', modelId);
+    if (!m) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${modelId}' not found`, this.uri);
+    return m;
+  }
+
+  async readLoggedModelArtifact(modelId: string, path: string): Promise<Uint8Array> {
+    const m = await this.getLoggedModel(modelId);
+    return readLocalArtifact(localArtifactRoot(modelId, m.artifactLocation), path);
+  }
+
+  async readModelVersionArtifact(name: string, version: string, path: string): Promise<Uint8Array> {
+    return readLocalModelVersionFile(await this.getModelVersion(name, version), path, this);
+  }
+
+  // ---------------------------------------------------------------- traces (extension/core/traces/sqliteTraces.ts)
+
+  private tracesReader?: SqliteTraces;
+  private get traces(): SqliteTraces {
+    this.tracesReader ??= new SqliteTraces((sql, ...params) => this.query(sql, ...params), this.path);
+    return this.tracesReader;
+  }
+
+  async searchTraces(opts: SearchTracesOptions): Promise<TracesPage> {
+    return this.traces.searchTraces(opts);
+  }
+
+  getTrace(traceId: string): Promise<Trace> {
+    return this.traces.getTrace(traceId);
+  }
+
   // ---------------------------------------------------------------- registry
 
   private versionsWhere(where: string, ...params: unknown[]): ModelVersion[] {
@@ -297,6 +397,8 @@ export class SqliteReader implements TrackingReader, RegistryReader {
         statusMessage: str(r.status_message),
         userId: str(r.user_id),
         storageLocation: str(r.storage_location),
+        // MLflow 3.17's model_versions table has no model_id column (its SQL store loses it); newer schemas may.
+        modelId: str(r.model_id),
         tags: tags.get(k) ?? {},
         aliases: (aliases.get(k) ?? []).sort(),
       };

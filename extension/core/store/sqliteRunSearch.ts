@@ -117,6 +117,7 @@ function clauseSql(c: Clause, params: unknown[], hasDatasets: boolean): string {
     if (c.key !== 'name' && c.key !== 'digest') throw new StoreError('INVALID_PARAMETER_VALUE', `Invalid dataset key '${c.key}'`);
     return `EXISTS (SELECT 1 FROM datasets d JOIN inputs i ON i.source_id = d.dataset_uuid WHERE i.destination_id = runs.run_uuid AND ${compare(`d.${c.key}`, c, params)})`;
   }
+  if (c.type === 'metadata') throw new StoreError('INVALID_PARAMETER_VALUE', `Invalid entity type '${c.type}' in a run search`);
   const table = KEYED_TABLE[c.type];
   params.push(c.key);
   const row = `SELECT 1 FROM ${table} f WHERE f.run_uuid = runs.run_uuid AND f.key = ?`;
@@ -149,7 +150,7 @@ export function runSearchSql(q: RunSearchQuery, opts: { hasDatasets: boolean; li
       orderTerms.push(`(${col} IS NULL)`, col + dir);
       return;
     }
-    if (k.type === 'dataset') throw new StoreError('INVALID_PARAMETER_VALUE', `Invalid identifier type '${k.type}'`);
+    if (k.type === 'dataset' || k.type === 'metadata') throw new StoreError('INVALID_PARAMETER_VALUE', `Invalid identifier type '${k.type}'`);
     const alias = `o${i}`;
     joins.push(`LEFT JOIN ${KEYED_TABLE[k.type]} ${alias} ON ${alias}.run_uuid = runs.run_uuid AND ${alias}.key = ?`);
     joinParams.push(k.key);

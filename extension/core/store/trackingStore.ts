@@ -1,6 +1,7 @@
 import type {
   ArtifactEntry,
   Experiment,
+  LoggedModel,
   Metric,
   ModelStage,
   ModelVersion,
@@ -10,6 +11,10 @@ import type {
   RunStatus,
   ViewType,
 } from '../model/entities';
+import type { Assessment, NewFeedback, SearchTracesOptions, Trace, TracesPage } from '../traces/entities';
+import type { SearchLoggedModelsOptions } from './loggedModels';
+
+export type { SearchLoggedModelsOptions } from './loggedModels';
 
 /**
  * One interface for every kind of tracking store (legacy file store, SQL store through a local
@@ -87,8 +92,10 @@ export interface StoreCapabilities {
   readonly registryWrite: boolean;
   /** listArtifacts / readArtifact. */
   readonly artifacts: boolean;
-  /** MLflow 3 traces (not read by any store yet). */
+  /** MLflow 3 traces: searchTraces and getTrace (extension/core/traces). */
   readonly traces: boolean;
+  /** createFeedback: assessments written by this object (a database read directly writes through a local server instead). */
+  readonly traceFeedback: boolean;
   /**
    * Where a run-search page is cut: 'server' (the MLflow server pages), 'sql' (LIMIT/OFFSET in the
    * database), 'lazy' (this process reads only what ordering needs, then the page's runs).
@@ -96,6 +103,8 @@ export interface StoreCapabilities {
   readonly runPaging: 'server' | 'sql' | 'lazy';
   /** Many runs' histories of one metric in one call (MLflow's get-history-bulk-interval); not used yet. */
   readonly historyBulkInterval: boolean;
+  /** MLflow 3 logged models (`models:/m-…`) can be listed and read, with their artifacts. */
+  readonly loggedModels: boolean;
 }
 
 /** What browsing needs: the read half of a tracking store. */
@@ -116,8 +125,20 @@ export interface TrackingReader {
   listArtifacts(runId: string, path?: string): Promise<ArtifactEntry[]>;
   /** One artifact file in memory (bounded): for opening it in an editor. */
   readArtifact(runId: string, path: string): Promise<Uint8Array>;
+  /** One page of an experiment's traces (MLflow 3), newest first by default; present when `capabilities.traces`. */
+  searchTraces?(opts: SearchTracesOptions): Promise<TracesPage>;
+  /** A trace with its spans and assessments; present when `capabilities.traces`. */
+  getTrace?(traceId: string): Promise<Trace>;
+  /** Adds a HUMAN feedback assessment to a trace; present when `capabilities.traceFeedback`. */
+  createFeedback?(feedback: NewFeedback): Promise<Assessment>;
   /** One artifact file in chunks, where the store can stream it (local artifact folders): downloads of any size. */
   streamArtifact?(runId: string, path: string, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<void>;
+  /** MLflow 3 logged models of these experiments, newest first (MLflow's default order); live ones only. */
+  searchLoggedModels(opts: SearchLoggedModelsOptions): Promise<LoggedModel[]>;
+  /** One logged model by id (`m-…`); RESOURCE_DOES_NOT_EXIST when absent or deleted. */
+  getLoggedModel(modelId: string): Promise<LoggedModel>;
+  /** One file of a logged model's artifacts (its MLmodel, …), bounded in memory. */
+  readLoggedModelArtifact(modelId: string, path: string): Promise<Uint8Array>;
   close?(): Promise<void>;
 }
 
@@ -137,6 +158,8 @@ export interface TrackingStore extends TrackingReader {
   restoreRun(runId: string): Promise<void>;
   logBatch(runId: string, batch: LogBatch): Promise<void>;
   deleteTag(runId: string, key: string): Promise<void>;
+  /** Sets one tag of a logged model (MLflow's set_logged_model_tags with one tag). */
+  setLoggedModelTag(modelId: string, key: string, value: string): Promise<void>;
 
   getMetricHistory(runId: string, key: string): Promise<Metric[]>;
 
@@ -170,6 +193,8 @@ export interface RegistryReader {
   getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion>;
   searchModelVersions(opts?: SearchModelsOptions): Promise<ModelVersion[]>;
   getModelVersion(name: string, version: string): Promise<ModelVersion>;
+  /** One file below a version's download location (its MLmodel, …), as MLflow's model-versions/get-artifact serves it. */
+  readModelVersionArtifact(name: string, version: string, path: string): Promise<Uint8Array>;
   close?(): Promise<void>;
 }
 

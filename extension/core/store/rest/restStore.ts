@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import type { ArtifactEntry, Experiment, Metric, ModelStage, ModelVersion, RegisteredModel, Run, RunInfo } from '../../model/entities';
+import type { ArtifactEntry, Experiment, LoggedModel, Metric, ModelStage, ModelVersion, RegisteredModel, Run, RunInfo } from '../../model/entities';
 import { isStoreError, StoreError } from '../errors';
 import type {
   CreateModelVersionOptions,
@@ -9,6 +9,7 @@ import type {
   SearchExperimentsOptions,
   SearchModelsOptions,
   RunsPage,
+  SearchLoggedModelsOptions,
   SearchRunsOptions,
   SearchRunsPageOptions,
   StoreCapabilities,
@@ -21,8 +22,11 @@ import { checkMaxResults } from '../paging';
 import { planRunSearch } from '../../filter';
 import { MlflowHttpClient, type Params, type RequestContext } from './httpClient';
 import type { RestOptions } from './restOptions';
+import { RestTraces } from '../../traces/restTraces';
+import type { Assessment, NewFeedback, SearchTracesOptions, Trace, TracesPage } from '../../traces/entities';
 import { checkedListedName, joinProxyPath, PROXY_ROOT, proxiedPath, proxyRequestPath } from './proxiedArtifacts';
 import { SHAPES } from './restShapes';
+import { LOGGED_MODEL_SHAPES, loggedModelOf, type LoggedModelJson } from './loggedModelJson';
 import type { Shape } from './shape';
 import {
   experimentOf,
@@ -49,7 +53,7 @@ import {
 
 const API = '/api/2.0/mlflow';
 /** Page sizes: MLflow's defaults where they exist, never above its maxima. */
-const PAGE = { experiments: 1000, runs: 1000, models: 1000, versions: 10_000, history: 25_000 } as const;
+const PAGE = { experiments: 1000, runs: 1000, models: 1000, versions: 10_000, history: 25_000, loggedModels: 100 } as const;
 
 function currentUser(): string {
   try {
@@ -67,9 +71,11 @@ export class RestStore implements TrackingStore, RegistryStore {
     registryRead: true,
     registryWrite: true,
     artifacts: true,
-    traces: false,
+    traces: true,
+    traceFeedback: true,
     runPaging: 'server',
     historyBulkInterval: false,
+    loggedModels: true,
   });
   readonly uri: string;
   protected readonly http: MlflowHttpClient;
@@ -454,6 +460,69 @@ export class RestStore implements TrackingStore, RegistryStore {
     // /get-artifact sits beside /api (under any static prefix) and resolves every artifact
     // location the server knows, including proxied mlflow-artifacts:/ roots.
     return this.http.operation(() => this.http.bytes('/get-artifact', { run_id: runId, path }, { notFound: `artifact '${path}' of run ${runId}` }));
+  }
+
+  // ---------------------------------------------------------------- logged models (MLflow 3)
+
+  searchLoggedModels(opts: SearchLoggedModelsOptions): Promise<LoggedModel[]> {
+    const experimentIds = [...new Set(opts.experimentIds)];
+    if (experimentIds.length === 0) return Promise.resolve([]);
+    return this.paged(
+      '/logged-models/search',
+      async (n, token) => {
+        const r = await this.call<{ models?: LoggedModelJson[]; next_page_token?: string }>(
+          'POST',
+          '/logged-models/search',
+          { experiment_ids: experimentIds, max_results: n, page_token: token },
+          LOGGED_MODEL_SHAPES.search,
+          { maxItems: n, endpointMissing: `server too old for MLflow 3 logged models (404 on ${API}/logged-models/search)` },
+        );
+        return { items: r.models, next: r.next_page_token };
+      },
+      loggedModelOf,
+      PAGE.loggedModels,
+      opts.maxResults,
+    );
+  }
+
+  async getLoggedModel(modelId: string): Promise<LoggedModel> {
+    const r = await this.call<{ model: LoggedModelJson }>('GET', `/logged-models/${encodeURIComponent(modelId)}`, {}, LOGGED_MODEL_SHAPES.one, { notFound: `logged model ${modelId}` });
+    return loggedModelOf(r.model);
+  }
+
+  async setLoggedModelTag(modelId: string, key: string, value: string): Promise<void> {
+    await this.call('PATCH', `/logged-models/${encodeURIComponent(modelId)}/tags`, { tags: [{ key, value }] }, SHAPES.empty, { notFound: `logged model ${modelId}` });
+  }
+
+  async readLoggedModelArtifact(modelId: string, path: string): Promise<Uint8Array> {
+    checkArtifactPath(path, this.uri);
+    // The web UI's own route: it resolves proxied (mlflow-artifacts:) model locations on the server.
+    return this.http.operation(() =>
+      this.http.bytes(`/ajax-api/2.0/mlflow/logged-models/${encodeURIComponent(modelId)}/artifacts/files`, { artifact_file_path: path }, { notFound: `artifact '${path}' of logged model ${modelId}` }),
+    );
+  }
+
+  async readModelVersionArtifact(name: string, version: string, path: string): Promise<Uint8Array> {
+    checkArtifactPath(path, this.uri);
+    return this.http.operation(() => this.http.bytes('/model-versions/get-artifact', { name, version, path }, { notFound: `artifact '${path}' of ${name} version ${version}` }));
+  }
+
+  // ---------------------------------------------------------------- traces (extension/core/traces/restTraces.ts)
+
+  private get traces(): RestTraces {
+    return new RestTraces(this.http);
+  }
+
+  searchTraces(opts: SearchTracesOptions): Promise<TracesPage> {
+    return this.traces.searchTraces(opts);
+  }
+
+  getTrace(traceId: string): Promise<Trace> {
+    return this.traces.getTrace(traceId);
+  }
+
+  createFeedback(feedback: NewFeedback): Promise<Assessment> {
+    return this.traces.createFeedback(feedback);
   }
 
   // ---------------------------------------------------------------- proxied artifacts (mlflow-artifacts:)
