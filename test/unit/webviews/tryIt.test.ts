@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { FileStoreReader } from '../../../extension/core/store/fileStore';
 import { freePort } from '../../../extension/core/store/localServer';
+import { fixtureStore } from '../../support/fixture';
 import { firstBody, SKELETON_BODY, tryItRequests } from '../../../extension/host/tryItRequests';
 import { createPanelClient } from '../../../webviews/platform/panelClient';
 import type { TryItContract, TryItState } from '../../../webviews/tryIt/contract';
@@ -89,4 +91,10 @@ test('when the server stops, the panel says so and Send is off', async () => {
 
 test('without a version the first body is a skeleton, and the panel says why', async () => {
   assert.deepEqual(await firstBody(undefined, undefined), { body: SKELETON_BODY, exampleNote: "No input example: edit the body to match the model's input." });
+});
+
+test('a version of the real-mlflow fixture store: its MLmodel is read, and it has no example to offer', async () => {
+  const store = new FileStoreReader(fixtureStore);
+  const v = await store.getModelVersion('iris-model', '2');
+  assert.deepEqual(await firstBody(store, v), { body: SKELETON_BODY, exampleNote: 'This model was logged without an input example or signature: edit the body to match its input.' });
 });
