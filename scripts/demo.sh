@@ -25,6 +25,12 @@ mkdir -p "$demo/user-data/User"
 cat > "$demo/user-data/User/settings.json" <<JSON
 { "mlflow.pythonPath": "$root/.cache/venv/bin/python", "workbench.startupEditor": "none", "security.workspace.trust.enabled": true }
 JSON
+# code-server's extension host is a remote one: machine-scoped settings such as mlflow.pythonPath
+# are read from the Machine settings there (the User value alone left the runner on python3 from PATH).
+mkdir -p "$demo/user-data/Machine"
+cat > "$demo/user-data/Machine/settings.json" <<JSON
+{ "mlflow.pythonPath": "$root/.cache/venv/bin/python" }
+JSON
 echo
 echo "MLflow Workbench demo: open http://127.0.0.1:$port/?folder=$demo/workspace"
 echo "(the MLflow icon in the activity bar shows the experiments and models; open MLproject for the language server)"

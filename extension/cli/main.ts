@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { neutralizeText } from '../core/model/display';
 import { promptJson } from '../core/prompts/promptJson';
 import { listPromptsWithVersions } from '../core/prompts/promptRead';
@@ -42,6 +43,11 @@ ${REGISTRY_USAGE}
   artifacts --run ID [--path P] [--store URI] [--json]    list a run's artifacts (one level)
             [--download DIR]                             copy the file or folder (default: all) into DIR
   lint PATH... [--json]                                   check MLproject and MLmodel files
+  run PROJECT_DIR_OR_GIT_URI [-e ENTRY] [-P KEY=VALUE]...  run an MLproject entry point with mlflow run
+      [--sweep KEY=V1,V2,...]... [--parallel N]           (a sweep: parent run + one child per combination,
+      [--experiment NAME | --experiment-id ID]             N at a time); process output goes to stderr,
+      [--run-name NAME] [--env-manager M] [--python PATH]  the runs (ids, params, status) to stdout; exit 1
+      [--version GIT_REF] [--store URI] [--json]           unless every run FINISHED (docs/runner.md)
 ${TRACES_USAGE}
 
 ${WRITE_USAGE}
@@ -57,6 +63,10 @@ export interface CliIo {
   err: (s: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Output of processes `mlwb run` starts, passed through as it comes (default: err). */
+  errRaw?: (s: string) => void;
+  /** Aborted on Ctrl-C: `mlwb run` then stops its runs and ends them KILLED. */
+  signal?: AbortSignal;
 }
 
 class UsageError extends Error {}
@@ -72,6 +82,7 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
   if (command === 'lint') return (await import('./lint')).runLint(rest, io.out, io.err);
   if (REGISTRY_COMMANDS.includes(command)) return runRegistryCommand(command, rest, io, USAGE);
   if (command === 'traces' || command === 'trace') return (await import('./traces')).runTraces(command, rest, io, USAGE);
+  if (command === 'run' && !isRunWriteVerb(rest[0], io.cwd)) return runEntry(rest, io);
   let store: ReadableStore | undefined;
   try {
     if (WRITE_COMMANDS.has(command)) {
@@ -128,6 +139,29 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     return 1;
   } finally {
     await store?.close?.();
+  }
+}
+
+/**
+ * `mlwb run rename|delete|restore|set-tag|delete-tag …` edits runs; any other `mlwb run X` runs the
+ * project X. A project folder named like a verb is run when it exists (or given as `./delete`).
+ */
+function isRunWriteVerb(first: string | undefined, cwd: string): boolean {
+  if (first === undefined || !(`run ${first}` in WRITE_ACTIONS)) return false;
+  return !existsSync(resolve(cwd, first));
+}
+
+async function runEntry(argv: string[], io: CliIo): Promise<number> {
+  const { runCommand, RunUsageError, RUN_USAGE } = await import('./run');
+  try {
+    return await runCommand(argv, io);
+  } catch (e) {
+    if (e instanceof RunUsageError) {
+      io.err(`mlwb run: ${e.message}\n\n${RUN_USAGE}`);
+      return 2;
+    }
+    io.err(`mlwb run: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
   }
 }
 

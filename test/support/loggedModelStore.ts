@@ -13,8 +13,8 @@ export interface LoggedModelIds {
   draft_id: string;
 }
 
-export function makeLoggedModels(uri: string, cwd: string): LoggedModelIds {
-  const out = runPython([join(repoRoot, 'test', 'support', 'make_logged_models.py'), uri], {}, cwd);
+export function makeLoggedModels(uri: string, cwd: string, env: Record<string, string> = {}): LoggedModelIds {
+  const out = runPython([join(repoRoot, 'test', 'support', 'make_logged_models.py'), uri], env, cwd);
   const lines = out.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as LoggedModelIds;
 }

@@ -158,7 +158,8 @@ export const chartFlows = [
       assert.deepEqual(ties.points.map((p) => p.x), [0, 1, 1, 1, 2, 3, 3, 5]); // NaN at step 2 not drawn
       // A metric logged once per run is a bar chart.
       const final = cs.find((c) => c.key === 'final_score');
-      if (final) assert.equal(final.type, 'bar');
+      assert.equal(final?.type, 'bar', 'final_score (one value in one run) is not a bar chart');
+      assert.ok(final.barHeights.length === 1 && final.barHeights[0] > 10, `final_score's bar is ${JSON.stringify(final.barHeights)} px high`);
       await shot('20-charts-light');
 
       await choose(frame, 'x-axis', 'Relative time (s)');
@@ -175,6 +176,8 @@ export const chartFlows = [
       loss = cs.find((c) => c.key === 'loss');
       assert.match(loss.notes, /value(s)? ≤ 0 not shown on the log scale/);
       assert.ok(loss.datasets.every((d) => d.points.every((p) => p.y > 0)));
+      const finalLog = cs.find((c) => c.key === 'final_score');
+      assert.ok(finalLog.yScale === 'logarithmic' && finalLog.barHeights[0] > 10, `on the log scale final_score's bar is ${JSON.stringify(finalLog.barHeights)} px high`);
       await shot('21-charts-relative-log-light');
       await toggleTheme(page);
       await shot('22-charts-relative-log-dark');

@@ -161,7 +161,8 @@ export const promptFlows = [
       await page.keyboard.insertText(edited);
       await shot('22-prompt-draft-edited');
       await runCommand(page, 'MLflow: New Prompt Version from Editor');
-      const input = page.locator('.quick-input-widget input');
+      // The commit message box, not the command palette it replaces.
+      const input = page.locator('.quick-input-widget input[placeholder="What changed"]');
       await input.waitFor({ timeout: 10_000 });
       await input.fill('haiku form');
       await page.keyboard.press('Enter');

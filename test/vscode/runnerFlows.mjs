@@ -13,13 +13,13 @@ const PROJECT = 'runner-check';
 const EXPERIMENT = 'runner-ui-check';
 const RUN_NAME = 'ui-run';
 
-/** A project of its own: slow enough (about 4 s of logging) that the view can show it RUNNING. */
+/** A project of its own: slow enough (about 3 s of logging) that the view can show it RUNNING. */
 function writeProject(workspace) {
   const dir = join(workspace, PROJECT);
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'MLproject'),
-    'name: runner-check\n\nentry_points:\n  main:\n    parameters:\n      lr: {type: float, default: 0.1}\n      steps: {type: float, default: 8}\n    command: "python train.py --lr {lr} --steps {steps}"\n',
+    'name: runner-check\n\nentry_points:\n  main:\n    parameters:\n      lr: {type: float, default: 0.1}\n      steps: {type: float, default: 6}\n    command: "python train.py --lr {lr} --steps {steps}"\n',
   );
   writeFileSync(
     join(dir, 'train.py'),
@@ -37,6 +37,11 @@ function mlflowRead(workspace, code) {
       encoding: 'utf8',
     }).trim().split('\n').pop(),
   );
+}
+
+/** Keys typed into a finished task's terminal would close it instead of reaching the workbench. */
+async function focusEditorArea(page) {
+  await page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 400, y: 200 } }).catch(() => undefined);
 }
 
 async function pickInQuickInput(page, text) {
@@ -58,6 +63,7 @@ export const runnerFlow = {
   fn: async (page, { workspace, shot }) => {
     writeProject(workspace);
     try {
+      await focusEditorArea(page);
       await runCommand(page, 'MLflow: Run MLproject Entry Point');
       // Several MLprojects in the workspace (at any depth): pick ours.
       await pickInQuickInput(page, PROJECT);
@@ -112,11 +118,79 @@ export const runnerFlow = {
         `e = c.get_experiment_by_name(${JSON.stringify(EXPERIMENT)})\nr = c.search_runs([e.experiment_id])[0]\n` +
           `print(json.dumps({'name': r.info.run_name, 'status': r.info.status, 'params': r.data.params, 'loss': len(c.get_metric_history(r.info.run_id, 'loss')), 'ep': r.data.tags.get('mlflow.project.entryPoint')}))`,
       );
-      assert.deepEqual(got, { name: RUN_NAME, status: 'FINISHED', params: { lr: '0.05', steps: '8' }, loss: 8, ep: 'main' });
+      assert.deepEqual(got, { name: RUN_NAME, status: 'FINISHED', params: { lr: '0.05', steps: '6' }, loss: 6, ep: 'main' });
     } finally {
       // The workspace is shared with the later passes: their checks list exactly the fixture's experiments.
       try {
         mlflowRead(workspace, `e = c.get_experiment_by_name(${JSON.stringify(EXPERIMENT)})\nif e: c.delete_experiment(e.experiment_id)\nprint('{}')`);
+      } catch {
+        // nothing was created
+      }
+      rmSync(join(workspace, PROJECT), { recursive: true, force: true });
+    }
+  },
+};
+
+const SWEEP_EXPERIMENT = 'runner-ui-sweep';
+
+/**
+ * "MLflow: Run Parameter Sweep…": a comma list of three values, two at a time; the progress
+ * notification, the compare panel on the three children at the end, and mlflow's own reading of
+ * the parent and children afterwards.
+ */
+export const runnerSweepFlow = {
+  name: 'runner: Run Parameter Sweep of 3 values, 2 at a time, ends in the compare panel',
+  fn: async (page, { workspace, shot }) => {
+    writeProject(workspace);
+    try {
+      await focusEditorArea(page);
+      await runCommand(page, 'MLflow: Run Parameter Sweep');
+      await pickInQuickInput(page, PROJECT);
+      const lr = await waitForBox(page, 'main: lr (float)');
+      await lr.fill('0.1, x');
+      await page.waitForFunction((sel) => /'x' is not a number/.test(document.querySelector(sel)?.textContent ?? ''), '.quick-input-widget .quick-input-message', { timeout: 10_000 });
+      await lr.fill('0.1, 0.2, 0.3');
+      await page.waitForFunction((sel) => !/not a number/.test(document.querySelector(sel)?.textContent ?? ''), '.quick-input-widget .quick-input-message', { timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      const steps = await waitForBox(page, 'main: steps (float)');
+      await steps.fill('2');
+      await page.keyboard.press('Enter');
+      const parallel = await waitForBox(page, 'MLflow sweep: 3 runs');
+      await parallel.fill('2');
+      await page.keyboard.press('Enter');
+      await waitForBox(page, 'Run in which experiment?');
+      await pickInQuickInput(page, 'New experiment');
+      const expBox = await waitForBox(page, 'New experiment');
+      await expBox.fill(SWEEP_EXPERIMENT);
+      await page.keyboard.press('Enter');
+      const nameBox = await waitForBox(page, 'Parent run name (optional)');
+      await nameBox.fill('lr-grid');
+      await page.keyboard.press('Enter');
+
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'MLflow sweep of main' }).first().waitFor({ timeout: 30_000 });
+      await shot('23-runner-sweep-progress');
+      await page.locator('.tab', { hasText: 'Compare 3 runs' }).first().waitFor({ timeout: 120_000 });
+      await page.waitForTimeout(1500);
+      await shot('24-runner-sweep-compare');
+
+      const got = mlflowRead(
+        workspace,
+        `e = c.get_experiment_by_name(${JSON.stringify(SWEEP_EXPERIMENT)})\nruns = c.search_runs([e.experiment_id])\n` +
+          `parent = [r for r in runs if 'mlflow.parentRunId' not in r.data.tags]\nkids = [r for r in runs if r.data.tags.get('mlflow.parentRunId') == parent[0].info.run_id]\n` +
+          `print(json.dumps({'parents': len(parent), 'parent': [parent[0].info.run_name, parent[0].info.status], 'kids': sorted([r.data.params['lr'], r.data.params['steps'], r.info.status] for r in kids)}))`,
+      );
+      assert.deepEqual(got, {
+        parents: 1,
+        parent: ['lr-grid', 'FINISHED'],
+        kids: [
+          ['0.1', '2', 'FINISHED'],
+          ['0.2', '2', 'FINISHED'],
+          ['0.3', '2', 'FINISHED'],
+        ],
+      });
+    } finally {
+      try {
+        mlflowRead(workspace, `e = c.get_experiment_by_name(${JSON.stringify(SWEEP_EXPERIMENT)})\nif e: c.delete_experiment(e.experiment_id)\nprint('{}')`);
       } catch {
         // nothing was created
       }

@@ -71,6 +71,8 @@ export interface RenderedChart {
   zoomed: boolean;
   notes: string;
   datasets: RenderedDataset[];
+  /** Bar charts: the drawn height of each bar in pixels (0 or null: nothing drawn). */
+  barHeights?: (number | null)[];
 }
 
 /** Read-only view of what is drawn, for tests (window.__mlwbCharts). */
@@ -534,7 +536,9 @@ export class ChartsPage {
       data: plot.kind === 'bar' ? { labels: plot.datasets.map((d) => d.label), datasets } : { datasets },
       options: {
         animation: false as const,
-        parsing: false as const,
+        // Lines get {x, y} points as chart.js stores them; bars are plain values per label, which
+        // chart.js must parse (unparsed, it draws no bar at all).
+        parsing: plot.kind === 'bar',
         normalized: true,
         responsive: true,
         maintainAspectRatio: false,
@@ -782,6 +786,7 @@ export class ChartsPage {
       zoomed: !!c.zoom,
       notes: c.notes.textContent ?? '',
       datasets: plot.datasets.map((d) => ({ label: d.label, runId: d.runId, role: d.role, points: d.points.map((p) => ({ x: p.x, y: p.y })) })),
+      ...(plot.kind === 'bar' ? { barHeights: chart.getDatasetMeta(0).data.map((e) => (e as unknown as { height?: number | null }).height ?? null) } : {}),
     };
   }
 }

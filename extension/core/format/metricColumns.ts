@@ -84,12 +84,17 @@ function parseValue(buf: Uint8Array, s: number, e: number, lineNo: number): numb
     if (i === es) digits = 0; // "1e" is not a number: let the slow path say so
     exp += eneg ? -x : x;
   }
-  if (digits > 0 && i === e && m <= TWO53) {
-    let v: number | undefined;
-    if (exp === 0) v = m;
-    else if (exp > 0 && exp <= 22) v = m * POW10[exp];
-    else if (exp < 0 && exp >= -22) v = m / POW10[-exp];
-    if (v !== undefined) return neg ? -v : v;
+  if (digits > 0 && i === e) {
+    if (m <= TWO53) {
+      let v: number | undefined;
+      if (exp === 0) v = m;
+      else if (exp > 0 && exp <= 22) v = m * POW10[exp];
+      else if (exp < 0 && exp >= -22) v = m / POW10[-exp];
+      if (v !== undefined) return neg ? -v : v;
+    }
+    // Plain decimal syntax (checked above) with a long mantissa, as Python's repr writes most
+    // floats (17 digits): JavaScript's Number() rounds a decimal string correctly, as float() does.
+    return Number(text(buf, s, e));
   }
   const raw = text(buf, s, e);
   try {

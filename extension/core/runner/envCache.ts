@@ -37,6 +37,8 @@ function envDirs(root: string): string[] {
 
 export class EnvBuildLock {
   private released = false;
+  /** Half-built folders removed when the lock was taken. */
+  removedOnAcquire: string[] = [];
 
   private constructor(readonly root: string) {}
 
@@ -72,7 +74,7 @@ export class EnvBuildLock {
       }
     }
     const held = new EnvBuildLock(root);
-    held.removeIncomplete();
+    held.removedOnAcquire = held.removeIncomplete();
     return held;
   }
 

@@ -4,6 +4,8 @@ import { existsSync, statSync } from 'node:fs';
 import { loadProject, resolveEntryPoint, type MlProject, type ResolvedEntryPoint } from '../project/model';
 import { computeCommand, computeParameters, ParameterError, validateParamValue, type ComputedParameters } from '../project/params';
 import { absoluteBackendUri } from '../store/localServer';
+import { LocalServerStore } from '../store/localServerStore';
+import type { Store } from '../store/openStore';
 import { storeKindOf } from '../store/trackingUri';
 import { checkEnvTools, ENV_MANAGERS, type EnvManager } from './envManagers';
 import { fetchGitProject, isGitProject, splitSubdirectory, type ProjectSource } from './gitProject';
@@ -38,11 +40,22 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mlwb');
 }
 
+/**
+ * The absolute tracking URI for the `mlflow run` process: the lent store's own (a relative
+ * `sqlite:///mlflow.db` was resolved by whoever opened it, e.g. against the workspace), else the
+ * request's URI taken against the run's base folder.
+ */
+function processTrackingUri(storeUri: string, baseDir: string, store: Store | undefined): string {
+  if (store instanceof LocalServerStore) return store.server.backendStoreUri;
+  if (store && (storeKindOf(store.uri) === 'file' || storeKindOf(store.uri) === 'rest')) return store.uri;
+  return absoluteBackendUri(storeUri, baseDir);
+}
+
 function abortedError(): Error {
   return new Error('cancelled before the run started');
 }
 
-/** Resolves the project, checks the interpreter and tools. Throws an Error with a message for the user. */
+/** Resolves the project, the entry point and the interpreter's environment. Throws an Error with a message for the user. */
 export async function prepareProject(req: ProjectRunRequest, out: RunOutput, opts: RunOptions, signal: AbortSignal): Promise<PreparedProject> {
   const base = opts.env ?? process.env;
   const cacheDir = opts.cacheDir ?? defaultCacheDir(base);
@@ -74,10 +87,8 @@ export async function prepareProject(req: ProjectRunRequest, out: RunOutput, opt
 
   const pythonPath = interpreterPath(req.python, base, baseDir);
   const env = interpreterEnv(pythonPath, base, cacheDir);
-  checkInterpreterMlflow(pythonPath, env);
-  Object.assign(env, checkEnvTools(manager, project, env, pythonPath));
 
-  const trackingUri = absoluteBackendUri(req.storeUri, baseDir);
+  const trackingUri = processTrackingUri(req.storeUri, baseDir, opts.store);
   env.MLFLOW_TRACKING_URI = trackingUri;
   // The user chose this file store; MLflow 3.13+ refuses file stores without this.
   if (storeKindOf(trackingUri) === 'file') env.MLFLOW_ALLOW_FILE_STORE = 'true';
@@ -94,6 +105,15 @@ export async function prepareProject(req: ProjectRunRequest, out: RunOutput, opt
   }
   const cwd = source.git ? source.workDir : req.cwd ?? source.workDir;
   return { source, project, entryPoint, manager, pythonPath, env, cwd, trackingUri, envRoot, cacheDir };
+}
+
+/**
+ * Checks what takes seconds (importing mlflow in the interpreter, asking docker), after the values
+ * are known to be good. Adds what the manager needs to the run's environment.
+ */
+export function checkRuntime(p: PreparedProject): void {
+  checkInterpreterMlflow(p.pythonPath, p.env);
+  Object.assign(p.env, checkEnvTools(p.manager, p.project, p.env, p.pythonPath));
 }
 
 /**

@@ -4,14 +4,16 @@ import { openWritableStore, type Store } from '../store/openStore';
 import { isStoreError } from '../store/errors';
 import { EnvBuildLock } from './envCache';
 import { mlflowEnvManager } from './envManagers';
-import { checkRunParameters, commandPreview, prepareProject, type PreparedProject } from './prepare';
+import { mlflowRunArgs } from './mlflowRunDriver';
+import { checkRunParameters, checkRuntime, commandPreview, prepareProject, type PreparedProject } from './prepare';
 import { projectRunTags, TAGS } from './sourceTags';
 import type { FinalStatus, ProjectRunHandle, ProjectRunRequest, ProjectRunResult, RunOptions, RunOutput } from './types';
 
 /**
  * One project run. We create the run ourselves (so its id is known before anything starts and a
  * view can show it RUNNING at once), with the tags and params `mlflow run` would give it, then
- * start `python -I -m mlflow run … --run-id ID` with an argument vector (no shell of ours).
+ * start `mlflow run … --run-id ID` with the chosen interpreter and an argument vector (no shell of
+ * ours; see mlflowRunDriver.ts for the one MLflow bug it corrects).
  * `mlflow run` marks the run FINISHED or FAILED when the entry point ends, unless the script ended
  * it first; we only close what it left open: KILLED on cancel, FAILED on a non-zero exit,
  * FINISHED on exit 0.
@@ -119,13 +121,15 @@ export async function executeProjectRun(p: PreparedProject, store: Store, runId:
   if (p.envRoot) {
     try {
       lock = await EnvBuildLock.acquire(p.envRoot, signal, () => out.write('[mlwb] waiting for another run to finish building its environment…\n'));
+      for (const d of lock.removedOnAcquire) out.write(`[mlwb] removed the unfinished environment ${d}\n`);
     } catch (e) {
       if (signal.aborted) return { runId, status: await settle(store, runId, 'KILLED'), exitCode: null };
       throw e;
     }
   }
-  const args = ['-I', '-u', '-m', 'mlflow', 'run', p.source.workDir, '-e', p.entryPoint.name, '--run-id', runId, '--experiment-id', experimentId, '--env-manager', mlflowEnvManager(p.manager)];
-  for (const [k, v] of Object.entries(params)) args.push('-P', `${k}=${v}`);
+  const runArgs = [p.source.workDir, '-e', p.entryPoint.name, '--run-id', runId, '--experiment-id', experimentId, '--env-manager', mlflowEnvManager(p.manager)];
+  for (const [k, v] of Object.entries(params)) runArgs.push('-P', `${k}=${v}`);
+  const args = mlflowRunArgs(runArgs);
   const preview = commandPreview(p, params);
   out.write(`[mlwb] run ${runId} in experiment ${experimentId}: mlflow run -e ${p.entryPoint.name}${preview ? ` → ${preview}` : ''}\n`);
 
@@ -201,6 +205,7 @@ export function startProjectRun(req: ProjectRunRequest, out: RunOutput, opts: Ru
   const done = (async (): Promise<ProjectRunResult> => {
     const p = await prepareProject(req, out, opts, abort.signal);
     const computed = checkRunParameters(p, req.parameters, out);
+    checkRuntime(p);
     if (abort.signal.aborted) throw new Error('cancelled before the run started');
     const store = opts.store ?? (await openRunStore(req, p, opts));
     try {

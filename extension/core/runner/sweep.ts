@@ -1,7 +1,7 @@
 import { isTerminalStatus } from '../model/entities';
 import type { Store } from '../store/openStore';
 import { abortLink, createProjectRun, executeProjectRun, openRunStore, resolveExperiment } from './projectRun';
-import { checkRunParameters, prepareProject } from './prepare';
+import { checkRunParameters, checkRuntime, prepareProject } from './prepare';
 import { projectRunTags } from './sourceTags';
 import type { FinalStatus, SweepChildResult, SweepHandle, SweepOptions, SweepRequest, SweepResult, RunOutput } from './types';
 
@@ -75,6 +75,7 @@ export function startSweep(req: SweepRequest, out: RunOutput, opts: SweepOptions
     const p = await prepareProject(runReq, out, opts, abort.signal);
     // Every child's values are checked before the parent exists.
     const logged = combos.map((c) => checkRunParameters(p, c, out).logged);
+    checkRuntime(p);
     if (abort.signal.aborted) throw new Error('cancelled before the sweep started');
     const store = opts.store ?? (await openRunStore(runReq, p, opts));
     try {

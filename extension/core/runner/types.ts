@@ -23,7 +23,11 @@ export interface ProjectRunRequest {
   /** The interpreter that runs `mlflow run` and that the project's `python` resolves to. */
   python: string;
   storeUri: string;
-  /** Folder relative paths (project, python, store URI, `path` parameters) are taken against; default: the project folder (local) or process.cwd(). */
+  /**
+   * Folder a relative project, python or store URI is taken against (default process.cwd()), and the
+   * working folder of `mlflow run`, where relative `path` values resolve (default: the project folder;
+   * a git checkout always runs in its own). With `opts.store`, the process uses that store's URI.
+   */
   cwd?: string;
   /** Makes the run a child of this run (mlflow.parentRunId); sweeps set it. */
   parentRunId?: string;

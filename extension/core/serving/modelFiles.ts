@@ -17,6 +17,11 @@ export interface ProxyReader {
   getModelVersionDownloadUri?(name: string, version: string): Promise<string>;
 }
 
+/** A server route that reads a version's files wherever they are stored (the server resolves the location). */
+export interface VersionArtifactReader {
+  readModelVersionArtifact(name: string, version: string, path: string): Promise<Uint8Array>;
+}
+
 export interface VersionFiles {
   /** Where the version's files are, as the store gave it. */
   location: string;
@@ -39,8 +44,39 @@ function checkRelative(path: string): void {
   if (!path || isAbsolute(path) || path.split(/[\\/]/).includes('..')) throw new Error(`Invalid model file path '${path}'`);
 }
 
-/** A reader for the version's files, or a sentence saying why they cannot be read. */
+function hasVersionRoute(store: unknown): store is VersionArtifactReader {
+  return typeof (store as VersionArtifactReader | undefined)?.readModelVersionArtifact === 'function';
+}
+
+const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/**
+ * A reader for the version's files, or a sentence saying why they cannot be read. A tracking
+ * server reads them itself (`/model-versions/get-artifact`, any storage it can reach); a server
+ * without that route is read through the artifact proxy, local stores from their folder.
+ */
 export async function versionFiles(store: unknown, v: ModelVersion): Promise<VersionFiles | string> {
+  if (hasVersionRoute(store)) {
+    try {
+      const mlmodel = decode(await store.readModelVersionArtifact(v.name, v.version, 'MLmodel'));
+      return {
+        location: `models:/${v.name}/${v.version}`,
+        async read(path) {
+          checkRelative(path);
+          if (path === 'MLmodel') return mlmodel;
+          try {
+            return decode(await store.readModelVersionArtifact(v.name, v.version, path));
+          } catch (e) {
+            if (isStoreError(e, 'RESOURCE_DOES_NOT_EXIST')) return undefined;
+            throw e;
+          }
+        },
+      };
+    } catch (e) {
+      if (!isStoreError(e, 'ENDPOINT_NOT_FOUND') && !isStoreError(e, 'RESOURCE_DOES_NOT_EXIST')) throw e;
+      // An older server, or a location it cannot open: try the location ourselves.
+    }
+  }
   let location = v.storageLocation || undefined;
   if (!location && hasProxy(store) && store.getModelVersionDownloadUri) location = await store.getModelVersionDownloadUri(v.name, v.version);
   location ??= v.source;
@@ -52,7 +88,7 @@ export async function versionFiles(store: unknown, v: ModelVersion): Promise<Ver
       async read(path) {
         checkRelative(path);
         try {
-          return new TextDecoder().decode(await store.readArtifactAt(at, path));
+          return decode(await store.readArtifactAt(at, path));
         } catch (e) {
           if (isStoreError(e, 'RESOURCE_DOES_NOT_EXIST') || isStoreError(e, 'ENDPOINT_NOT_FOUND')) return undefined;
           throw e;

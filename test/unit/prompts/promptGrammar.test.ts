@@ -48,7 +48,7 @@ function variableTexts(grammar: IGrammar, text: string): string[] {
   for (const line of text.split('\n')) {
     const r = grammar.tokenizeLine(line, state);
     state = r.ruleStack;
-    for (const t of r.tokens) if (t.scopes.includes('variable.other.template.mlflow-prompt')) out.push(line.slice(t.startIndex, t.endIndex));
+    for (const t of r.tokens) if (t.scopes.includes('variable.other.constant.placeholder.mlflow-prompt')) out.push(line.slice(t.startIndex, t.endIndex));
   }
   return out;
 }

@@ -20,8 +20,8 @@ import { mlflowEnv, mlflowPython, repoRoot } from '../../support/python';
 
 const script = join(repoRoot, 'test/support/mlflow_prompts.py');
 
-function py<T>(cmd: 'make' | 'read', uri: string): T {
-  const r = spawnSync(mlflowPython(), [script, cmd, uri], { env: mlflowEnv(), encoding: 'utf8', maxBuffer: 64 << 20 });
+function py<T>(cmd: 'make' | 'read', uri: string, cwd?: string): T {
+  const r = spawnSync(mlflowPython(), [script, cmd, uri], { env: mlflowEnv(), cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as T;
@@ -91,7 +91,7 @@ for (const c of cases) {
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'mlwb-prompts-'));
       ({ uri, stop } = await c.setup(dir));
-      py('make', uri);
+      py('make', uri, dir);
       reader = await openStore(uri, { python: mlflowPython(), baseDir: dir });
     });
     after(async () => {

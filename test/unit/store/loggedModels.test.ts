@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { FileStoreReader } from '../../../extension/core/store/fileStore';
 import { LocalServerStore } from '../../../extension/core/store/localServerStore';
 import { withModelVersionLink, modelVersionLinks, pyJsonDumps } from '../../../extension/core/store/loggedModels';
+import { folderHasMlmodel, runModelChoices } from '../../../extension/core/store/runModels';
 import { makeLoggedModels, ours, pythonLoggedModels, tempDir, type LoggedModelIds } from '../../support/loggedModelStore';
 import { mlflowPython } from '../../support/python';
 import { startMlflowServer, type TestServer } from '../../support/mlflowServer';
@@ -46,6 +47,21 @@ describe('logged models: file store read directly', () => {
     assert.match(text(await store.readLoggedModelArtifact(ids.model_id, 'MLmodel')), new RegExp(`model_id: ${ids.model_id}`));
     await assert.rejects(store.getLoggedModel('m-00000000000000000000000000000000'), /Logged model 'm-0+' not found/);
     await assert.rejects(store.readLoggedModelArtifact(ids.model_id, '../../meta.yaml'), /Invalid artifact path/);
+  });
+
+  test("a run's registrable models: its logged models and its artifact folders with an MLmodel", async () => {
+    const store = new FileStoreReader(join(dir, 'mlruns'));
+    const run = await store.getRun(ids.run_id);
+    const choices = await runModelChoices(store, run);
+    assert.deepEqual(
+      choices.map((c) => [c.kind, c.source, c.suggestedName]),
+      [
+        ['logged', `models:/${ids.draft_id}`, 'draft'],
+        ['logged', `models:/${ids.model_id}`, 'model'],
+        ['folder', `runs:/${ids.run_id}/exported`, 'exported'],
+      ],
+    );
+    assert.equal(await folderHasMlmodel(store, ids.run_id, 'exported'), true);
   });
 });
 

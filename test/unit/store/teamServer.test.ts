@@ -3,7 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { serveArgs, servingProcessEnv } from '../../../extension/core/serving/commands';
+import { invoke, waitUntilServing } from '../../../extension/core/serving/scoringClient';
 import { downloadArtifacts } from '../../../extension/core/store/artifactDownload';
+import { isolatedPythonArgs } from '../../../extension/core/store/isolatedPython';
+import { freePort } from '../../../extension/core/store/localServer';
+import { firstBody } from '../../../extension/host/tryItRequests';
+import { mlflowPython } from '../../support/python';
 import { isStoreError } from '../../../extension/core/store/errors';
 import { RestStore } from '../../../extension/core/store/rest/restStore';
 import { storeBehaviourSuite } from '../../support/storeBehaviour';
@@ -68,8 +75,9 @@ class Echo(mlflow.pyfunc.PythonModel):
     def predict(self, context, model_input, params=None):
         return model_input
 
+import pandas as pd
 with mlflow.start_run(run_id=runs[1]):
-    info = mlflow.pyfunc.log_model(name="model", python_model=Echo())
+    info = mlflow.pyfunc.log_model(name="model", python_model=Echo(), input_example=pd.DataFrame({"x": [1, 2]}))
 pages, token = [], None
 while True:
     page = c.search_runs([exp], max_results=3, order_by=["attributes.start_time ASC"], page_token=token)
@@ -176,6 +184,29 @@ echo = m.predict(pd.DataFrame({"x": [1, 2]}))["x"].tolist()
 print(json.dumps({"version": mv.version, "alias": "prod", "desc": c.get_registered_model("${name}").description, "source": mv.source, "note": note, "echo": echo}))
 `);
       assert.deepEqual(back, { version: v.version, alias: 'prod', desc: 'made by the REST store', source: `models:/${seed.model_id}`, note: 'uploaded by the extension\n', echo: [1, 2] });
+
+      // Serving it as the extension does: the Try-it body read through the proxy, and
+      // `mlflow models serve -m models:/team-model@prod` with the team server as its store and no
+      // AWS variable in its environment (MLflow fetches the model through the proxy too).
+      const first = await firstBody(store, await store.getModelVersion(name, v.version));
+      assert.equal(first.exampleNote, 'Prefilled from serving_input_example.json.');
+      const port = await freePort();
+      const env = servingProcessEnv(mlflowPython(), process.env, join(tmp, 'cache'), plain.url);
+      assert.deepEqual(Object.keys(env).filter((k) => k.startsWith('AWS_')), []);
+      const child = spawn(mlflowPython(), isolatedPythonArgs(serveArgs({ model: { name, alias: 'prod' }, port, envManager: 'local' })), { env, cwd: tmp, detached: true, stdio: 'ignore' });
+      try {
+        const url = `http://127.0.0.1:${port}`;
+        await waitUntilServing(url, { timeoutMs: 180_000, exited: () => (child.exitCode === null ? undefined : `exit ${child.exitCode}`) });
+        const answer = await invoke(url, first.body);
+        assert.equal(answer.status, 200, answer.text);
+        assert.deepEqual(JSON.parse(answer.text), { predictions: [{ x: 1 }, { x: 2 }] });
+      } finally {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
     } finally {
       await store.close();
     }

@@ -157,6 +157,8 @@ test('artifact folders expand, a page at a time; files open on click, pinned on 
 
   const plots = row(root, 'plots')!;
   assert.equal(plots.getAttribute('aria-expanded'), 'false');
+  // A folder carries the context VS Code's webview/context menu hands to "Register Model…".
+  assert.deepEqual(JSON.parse(plots.getAttribute('data-vscode-context')!), { webviewSection: 'artifactFolder', runId: parentId, path: 'plots' });
   click(plots);
   await host.idle();
   await settle();
