@@ -42,7 +42,7 @@ ${REGISTRY_USAGE}
   prompts [--store URI] [--json]                          registered prompts: versions, templates, aliases
   artifacts --run ID [--path P] [--store URI] [--json]    list a run's artifacts (one level)
             [--download DIR]                             copy the file or folder (default: all) into DIR
-  lint PATH... [--json]                                   check MLproject and MLmodel files
+  lint PATH... [--json]                                   check MLproject, MLmodel and AI Gateway config files
   run PROJECT_DIR_OR_GIT_URI [-e ENTRY] [-P KEY=VALUE]...  run an MLproject entry point with mlflow run
       [--sweep KEY=V1,V2,...]... [--parallel N]           (a sweep: parent run + one child per combination,
       [--experiment NAME | --experiment-id ID]             N at a time); process output goes to stderr,
