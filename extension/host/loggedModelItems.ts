@@ -23,7 +23,8 @@ export function loggedModelItem(m: LoggedModel): vscode.TreeItem {
   item.description = loggedModelDescription(m);
   const failed = m.status === 'FAILED';
   item.iconPath = new vscode.ThemeIcon(failed ? 'error' : m.status === 'PENDING' ? 'clock' : 'package', failed ? new vscode.ThemeColor('errorForeground') : undefined);
-  // Only a finished model can be registered; MLflow refuses nothing here, but its files may be missing.
+  // The inline Register action is offered on READY models only: a PENDING or FAILED one may have no
+  // files yet. The context menu still offers it, as MLflow itself does not refuse.
   item.contextValue = m.status === 'READY' ? 'loggedModelReady' : 'loggedModel';
   item.accessibilityInformation = { label: `Logged model ${neutralizeText(m.name)}, ${m.status.toLowerCase()}` };
   return item;

@@ -59,9 +59,9 @@ export class ModelServing implements vscode.Disposable {
           if (s.execution !== e.execution) continue;
           s.running = false;
           this.servers.delete(uri);
-          const how = e.exitCode === undefined ? 'it was stopped' : `exit code ${e.exitCode}`;
-          this.log.info(`Model server for ${uri} ended (${how})`);
-          s.panel?.push('server', { running: false, message: `The model server stopped (${how}). Serve the model again to send more requests.` });
+          const how = e.exitCode === undefined ? 'stopped' : `exited with code ${e.exitCode}`;
+          this.log.info(`Model server for ${uri} ${how}`);
+          s.panel?.push('server', { running: false, message: `The model server ${how}. Serve the model again to send more requests.` });
           void this.updateContext();
         }
       }),

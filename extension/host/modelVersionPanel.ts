@@ -39,11 +39,12 @@ export class ModelVersionPanels implements vscode.Disposable {
   show(name: string, version: string): void {
     const open = this.hosts.get(key(name, version));
     if (open) {
-      open.host.panel.reveal();
+      open.host.panel.reveal(undefined, true);
       void this.load(open.host, name, version);
       return;
     }
-    const panel = this.kind.create(this.context.extensionUri, title(name, version));
+    // Focus stays where the click was (the Models view), as with the run details preview.
+    const panel = this.kind.create(this.context.extensionUri, title(name, version), { viewColumn: vscode.ViewColumn.Active, preserveFocus: true });
     this.attach(panel, name, version);
   }
 

@@ -20,6 +20,7 @@ export function checkCapabilities(name: string, store: { capabilities: StoreCapa
   for (const m of READ_REGISTRY) assert.equal(has(m), c.registryRead, `${name}.${m} vs registryRead=${c.registryRead}`);
   for (const m of ['listArtifacts', 'readArtifact']) assert.equal(has(m), c.artifacts, `${name}.${m} vs artifacts`);
   for (const m of ['searchTraces', 'getTrace']) assert.equal(has(m), c.traces, `${name}.${m} vs traces`);
+  for (const m of ['searchLoggedModels', 'getLoggedModel', 'readLoggedModelArtifact']) assert.equal(has(m), c.loggedModels, `${name}.${m} vs loggedModels`);
   assert.equal(has('createFeedback'), c.traceFeedback, `${name}.createFeedback vs traceFeedback`);
   assert.equal(c.historyBulkInterval, false, 'no store reads bulk histories yet');
 }

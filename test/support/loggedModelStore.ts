@@ -34,7 +34,8 @@ export interface PyLoggedModel {
   metrics: Record<string, number>;
 }
 
-export function pythonLoggedModels(uri: string, experimentId: string): PyLoggedModel[] {
+/** `cwd`: where the Python process runs (never the repository: MLflow may create a default mlflow.db in its cwd). */
+export function pythonLoggedModels(uri: string, experimentId: string, cwd: string = tmpdir()): PyLoggedModel[] {
   return runPythonJson<PyLoggedModel[]>(
     `
 import json, mlflow
@@ -49,6 +50,8 @@ for m in c.search_logged_models(experiment_ids=[${JSON.stringify(experimentId)}]
                 "params": dict(m.params or {}), "tags": dict(m.tags or {}), "metrics": {k: v[2] for k, v in best.items()}})
 print(json.dumps(out))
 `,
+    {},
+    cwd,
   );
 }
 

@@ -39,9 +39,15 @@ function mlflowRead(workspace, code) {
   );
 }
 
-/** Keys typed into a finished task's terminal would close it instead of reaching the workbench. */
+/**
+ * Keys typed into a finished task's terminal would close it instead of reaching the workbench; and
+ * an open MLproject editor would answer "which project?" by itself: start from the editor area,
+ * with no editor open.
+ */
 async function focusEditorArea(page) {
   await page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 400, y: 200 } }).catch(() => undefined);
+  await runCommand(page, 'View: Close All Editors');
+  await page.waitForTimeout(300);
 }
 
 async function pickInQuickInput(page, text) {

@@ -162,5 +162,7 @@ export class TryItPage {
     const pre = el('pre', ok ? 'result' : 'result error', text);
     pre.tabIndex = 0;
     this.answer.replaceChildren(head, meta, pre);
+    // The answer sits below a tall body box: bring it into view, as a result a user asked for.
+    this.answer.scrollIntoView?.({ block: 'nearest' });
   }
 }

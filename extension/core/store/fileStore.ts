@@ -363,6 +363,7 @@ export class FileStoreReader {
       return await this.statCache.text(path);
     } catch (e) {
       if (!isAbsentFile(e)) this.problem(path, `cannot read: ${errText(e)}`);
+      else await this.statCache.rememberAbsent(path);
       return undefined;
     }
   }
@@ -383,7 +384,10 @@ export class FileStoreReader {
       jobs.push(
         this.latestMetric(key, path).then(
           (m) => void (m && (data.metrics[key] = m)),
-          (e) => void (!isAbsentFile(e) && this.problem(path, `metric '${key}' skipped: ${errText(e)}`)),
+          async (e) => {
+            if (!isAbsentFile(e)) this.problem(path, `metric '${key}' skipped: ${errText(e)}`);
+            else await this.statCache.rememberAbsent(path);
+          },
         ),
       );
     }
@@ -439,20 +443,27 @@ export class FileStoreReader {
     }
     if (!inView(info, viewType)) return undefined;
     const data: Run['data'] = { params: {}, tags: {}, metrics: {} };
+    // A key file found missing before, in an unchanged folder, is still missing: the run lacks the key.
     for (const key of plan.params) {
-      const v = isSafeKey(key) ? this.statCache.peekSync<string>(join(c.path, 'params', ...key.split('/')), TEXT_TAG) : undefined;
-      if (v === undefined) return SLOW;
-      data.params[key] = v;
+      if (!isSafeKey(key)) return SLOW;
+      const path = join(c.path, 'params', ...key.split('/'));
+      const v = this.statCache.peekSync<string>(path, TEXT_TAG);
+      if (v !== undefined) data.params[key] = v;
+      else if (!this.statCache.peekAbsentSync(path)) return SLOW;
     }
     for (const key of plan.tags) {
-      const v = isSafeKey(key) ? this.statCache.peekSync<string>(join(c.path, 'tags', ...key.split('/')), TEXT_TAG) : undefined;
-      if (v === undefined) return SLOW;
-      data.tags[key] = v;
+      if (!isSafeKey(key)) return SLOW;
+      const path = join(c.path, 'tags', ...key.split('/'));
+      const v = this.statCache.peekSync<string>(path, TEXT_TAG);
+      if (v !== undefined) data.tags[key] = v;
+      else if (!this.statCache.peekAbsentSync(path)) return SLOW;
     }
     for (const key of plan.metrics) {
-      const m = isSafeKey(key) ? this.statCache.peekSync<Metric | undefined>(join(c.path, 'metrics', ...key.split('/')), `latest:${key}`) : undefined;
-      if (m === undefined) return SLOW;
-      data.metrics[key] = { ...m };
+      if (!isSafeKey(key)) return SLOW;
+      const path = join(c.path, 'metrics', ...key.split('/'));
+      const m = this.statCache.peekSync<Metric | undefined>(path, `latest:${key}`);
+      if (m !== undefined) data.metrics[key] = { ...m };
+      else if (!this.statCache.peekAbsentSync(path)) return SLOW;
     }
     return this.matchSelection(info, data, c.path, plan);
   }

@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { promises as fsp, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileKind, MAX_METADATA_FILE_BYTES, notRegularFile, readStatedFile } from './boundedRead';
 import { statFast } from './fileTree';
 
@@ -20,8 +21,21 @@ interface Entry {
   value: unknown;
 }
 
+/** A folder's stat when a file in it was found missing. */
+interface FolderStamp {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
 export class StatCache {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Files found missing, valid while their folder's stat is unchanged: creating a file changes the
+   * folder's mtime. A search that names a tag most runs lack (`tags.mlflow.parentRunId IS NULL`,
+   * the Experiments view's top level) then checks ten thousand runs with synchronous stats too.
+   */
+  private readonly absent = new Map<string, FolderStamp>();
 
   constructor(private readonly maxEntries = 2_000_000) {}
 
@@ -47,6 +61,7 @@ export class StatCache {
       if (this.entries.size >= this.maxEntries) this.entries.clear();
       this.entries.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, tag, value });
     }
+    this.absent.delete(path);
     return value;
   }
 
@@ -64,11 +79,32 @@ export class StatCache {
     return hit.value as T;
   }
 
+  /** Remembers that `path` does not exist (after a read found it missing); a missing folder is not remembered. */
+  async rememberAbsent(path: string): Promise<void> {
+    try {
+      const st = await fsp.stat(dirname(path));
+      if (!st.isDirectory()) return;
+      if (this.absent.size >= this.maxEntries) this.absent.clear();
+      this.absent.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+    } catch {
+      // nothing to remember
+    }
+  }
+
+  /** True when `path` was found missing and its folder is unchanged since (a synchronous stat). */
+  peekAbsentSync(path: string): boolean {
+    const hit = this.absent.get(path);
+    if (!hit) return false;
+    const st = statSync(dirname(path), { throwIfNoEntry: false });
+    return !!st && st.size === hit.size && st.mtimeMs === hit.mtimeMs && st.ino === hit.ino;
+  }
+
   text(path: string): Promise<string> {
     return this.get(path, 'utf8', (b) => b.toString('utf8'));
   }
 
   clear(): void {
     this.entries.clear();
+    this.absent.clear();
   }
 }

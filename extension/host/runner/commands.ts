@@ -1,8 +1,9 @@
+import { relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunJobDeps } from './runJob';
 import { askParallelism, askParameters, askRunName, askSweepValues, pickEntryPoint, pickExperiment, pickProject } from './prompts';
 import { buildTask } from './taskProvider';
-import { combinationCount, TASK_TYPE, type MlflowTaskDefinition } from './taskDefinition';
+import { combinationCount, TASK_TYPE, taskLabel, type MlflowTaskDefinition } from './taskDefinition';
 
 /**
  * "MLflow: Run MLproject Entry Point" (also the CodeLens "Run") and "MLflow: Run Parameter
@@ -32,8 +33,10 @@ function toUri(target: vscode.Uri | string | undefined): vscode.Uri | undefined 
 
 async function execute(def: MlflowTaskDefinition, projectDir: string, deps: RunJobDeps): Promise<void> {
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(projectDir));
-  // An absolute project folder: the task does not depend on which workspace folder it is scoped to.
-  await vscode.tasks.executeTask(buildTask({ ...def, project: projectDir }, folder, deps));
+  // An absolute project folder: the task does not depend on which workspace folder it is scoped to;
+  // its name shows the folder as the Explorer does.
+  const shown = folder ? relative(folder.uri.fsPath, projectDir) || undefined : projectDir;
+  await vscode.tasks.executeTask(buildTask({ ...def, project: projectDir }, folder, deps, taskLabel(def, shown)));
 }
 
 export async function runEntryPointCommand(deps: RunJobDeps, target?: vscode.Uri | string, entryPoint?: string): Promise<void> {

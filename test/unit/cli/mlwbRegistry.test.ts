@@ -54,7 +54,7 @@ import json, mlflow
 c = mlflow.MlflowClient(${JSON.stringify(uri)}, ${JSON.stringify(uri)})
 v = c.get_model_version_by_alias("iris-model", "candidate")
 print(json.dumps({"version": str(v.version), "run_id": v.run_id}))
-`);
+`, {}, dirname(root));
   assert.deepEqual(py, { version: '4', run_id: expected.parent_run_id });
 
   const bad = await mlwb(['register', '--source', `models:/${modelId}`, '--name', 'x', '--alias', 'latest', '--store', '/no/such/store']);

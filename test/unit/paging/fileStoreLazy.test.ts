@@ -70,3 +70,24 @@ test('a run folder removed between the listing and the page read is skipped and 
   const next = await new FileStoreReader(root).searchRunsPage({ experimentIds, maxResults: 3, pageToken: page.nextPageToken });
   assert.equal(next.runs[0]?.info.runId, all[4]?.info.runId);
 });
+
+test('a key file found missing is remembered only while its folder is unchanged: a tag, param or metric added later is found', async () => {
+  const { root, store, experimentIds, all } = await setup();
+  const run = all[0];
+  for (const [kind, filter, content] of [
+    ['tags', "tags.added_later = 'yes'", 'yes'],
+    ['params', "params.added_later = '7'", '7'],
+    ['metrics', 'metrics.added_later > 1', '1700000000000 2.5 0\n'],
+  ] as const) {
+    // Twice: the second search answers from the remembered absences (synchronous stats).
+    for (let i = 0; i < 2; i++) assert.deepEqual((await store.searchRunsPage({ experimentIds, maxResults: 50, filter })).runs, [], `${filter} before`);
+    writeFileSync(join(runDir(root, run), kind, 'added_later'), content);
+    const after = await store.searchRunsPage({ experimentIds, maxResults: 50, filter });
+    assert.deepEqual(after.runs.map((r) => r.info.runId), [run.info.runId], `${filter} after the ${kind} file was written`);
+  }
+  // The Experiments view's top level: runs without mlflow.parentRunId, the same on every repeat.
+  const top = (await store.searchRunsPage({ experimentIds, maxResults: 1000, filter: 'tags.mlflow.parentRunId IS NULL' })).runs.map((r) => r.info.runId);
+  assert.deepEqual(top, all.filter((r) => !r.data.tags['mlflow.parentRunId']).map((r) => r.info.runId));
+  const again = (await store.searchRunsPage({ experimentIds, maxResults: 1000, filter: 'tags.mlflow.parentRunId IS NULL' })).runs.map((r) => r.info.runId);
+  assert.deepEqual(again, top);
+});

@@ -26,7 +26,7 @@ mlflow.set_tracking_uri(${JSON.stringify(uri)}); mlflow.set_registry_uri(${JSON.
 v = mlflow.register_model("models:/${ids.model_id}", "sq")
 mlflow.MlflowClient().set_registered_model_alias("sq", "champion", v.version)
 print(json.dumps(str(v.version)))
-`);
+`, {}, dir);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FileStore } from '../../../extension/core/store/fileStoreWriter';
@@ -52,7 +53,7 @@ for i, s in enumerate(${JSON.stringify(sources)}):
     py.append(version_json(c, v.name, str(v.version)))
 t = c.get_logged_model(${JSON.stringify(modelId)}).tags.get("mlflow.modelVersions")
 print(json.dumps({"py": py, "ours": ours, "links": json.loads(t) if t else []}))
-`);
+`, {}, tmpdir());
 }
 
 /** The registry as Python sees it, plus one version in full. */
@@ -64,7 +65,7 @@ ${PY_VERSION}
 print(json.dumps({"models": [{"name": m.name, "description": m.description, "tags": dict(m.tags)} for m in c.search_registered_models()],
   "versions": sorted([{"name": v.name, "version": str(v.version)} for v in c.search_model_versions()], key=lambda v: (v["name"], int(v["version"]))),
   "one": version_json(c, *${JSON.stringify(one)})}))
-`);
+`, {}, tmpdir());
 }
 
 /** The same checks on every store kind. */

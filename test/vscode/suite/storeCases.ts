@@ -153,6 +153,41 @@ export function storeCases(): TestCase[] {
         assert.deepEqual(main.problemMatchers, ['$mlflow-python', '$mlflow-python-caret']);
       },
     },
+    {
+      // A tasks.json entry goes through the provider's resolveTask; a wrong field must stop it in
+      // its terminal (exit code 1) before any Python starts.
+      name: 'a tasks.json mlflow task with a wrong envManager ends with exit code 1 and starts no run',
+      fn: async () => {
+        await activatedApi();
+        const folder = vscode.workspace.workspaceFolders![0];
+        const config = vscode.workspace.getConfiguration('tasks', folder.uri);
+        await config.update('version', '2.0.0', vscode.ConfigurationTarget.WorkspaceFolder);
+        await config.update('tasks', [{ type: 'mlflow', label: 'bad envManager', entryPoint: 'main', envManager: 'pipenv', problemMatcher: [] }], vscode.ConfigurationTarget.WorkspaceFolder);
+        try {
+          let task: vscode.Task | undefined;
+          for (let i = 0; i < 40 && !task; i++) {
+            task = (await vscode.tasks.fetchTasks({ type: 'mlflow' })).find((t) => t.name === 'bad envManager');
+            if (!task) await new Promise((r) => setTimeout(r, 250));
+          }
+          assert.ok(task, 'the tasks.json task is not offered');
+          // The exit code comes with onDidEndTaskProcess; onDidEndTask says the task is over.
+          let code: number | undefined;
+          const subs = [vscode.tasks.onDidEndTaskProcess((e) => void (e.execution.task.name === 'bad envManager' && (code = e.exitCode)))];
+          const ended = new Promise<boolean>((resolve) => subs.push(vscode.tasks.onDidEndTask((e) => void (e.execution.task.name === 'bad envManager' && resolve(true)))));
+          try {
+            await vscode.tasks.executeTask(task);
+            assert.ok(await Promise.race([ended, new Promise<boolean>((r) => setTimeout(() => r(false), 20_000))]), 'the task did not end within 20 s');
+            await new Promise((r) => setTimeout(r, 200));
+          } finally {
+            for (const s of subs) s.dispose();
+          }
+          assert.equal(code, 1, `exit code ${code}`);
+        } finally {
+          await config.update('tasks', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+          await config.update('version', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+        }
+      },
+    },
   ];
 }
 
