@@ -8,6 +8,7 @@ import { errText } from '../core/store/fileStore';
 import type { TrackingReader } from '../core/store/trackingStore';
 import { withStoreCall } from './storeCall';
 import type { StoreSession } from './storeSession';
+import { TracesTree, type TraceTreeNode } from './tracesTree';
 
 /**
  * Experiments → runs → nested runs, read through an ExperimentRuns model (one paged cache per
@@ -22,7 +23,8 @@ export type ExperimentsNode =
   | { type: 'orphans'; experimentId: string; count: number }
   | { type: 'loggedModels'; experimentId: string; models: LoggedModel[] }
   | { type: 'loggedModel'; model: LoggedModel }
-  | { type: 'message'; key: string; text: string; error: boolean };
+  | { type: 'message'; key: string; text: string; error: boolean }
+  | TraceTreeNode;
 
 type RunNode = Extract<ExperimentsNode, { type: 'run' }>;
 
@@ -49,12 +51,16 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   /** Set by the extension: the query changed (for the view's description and context keys). */
   onQuery: (q: RunsQuery) => void = () => undefined;
   private deletedShown = false;
+  /** Each experiment's "Traces" folder (tracesTree.ts). */
+  readonly traces: TracesTree;
 
   constructor(
     private readonly session: StoreSession,
     private readonly log: vscode.LogOutputChannel,
     private runsOptions: ExperimentRunsOptions = {},
-  ) {}
+  ) {
+    this.traces = new TracesTree(log);
+  }
 
   /** Whether deleted experiments and runs are listed (marked) beside the active ones. */
   get showDeleted(): boolean {
@@ -94,6 +100,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
 
   /** The store changed (or reconnected): forget everything read from the old one. */
   reset(): void {
+    this.traces.reset();
     this.model = undefined;
     this.experiments = undefined;
     this.nodes.clear();
@@ -121,7 +128,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         this.experiments = undefined;
         return this.changed.fire(undefined);
       }
-      const targets = this.nodesFor(changes);
+      const targets: ExperimentsNode[] = [...this.nodesFor(changes), ...(await this.traces.refresh())];
       if (targets.length) this.changed.fire(targets);
     });
   }
@@ -169,9 +176,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       }
     }
     if (node.type === 'experiment') {
-      const [group, runs] = await Promise.all([this.loggedModelsGroup(state.store, node.experiment.experimentId), this.levelNodes(model.runs, node.experiment.experimentId, undefined)]);
-      return group ? [group, ...runs] : runs;
+      const id = node.experiment.experimentId;
+      const [folder, group, runs] = await Promise.all([this.traces.folderFor(model.store, id), this.loggedModelsGroup(state.store, id), this.levelNodes(model.runs, id, undefined)]);
+      return [...(folder ? [folder] : []), ...(group ? [group] : []), ...runs];
     }
+    if (node.type === 'traces') return this.progress('loading traces', () => this.traces.children(model.store, node));
     if (node.type === 'loggedModels') return node.models.map((m) => this.keep(`lm:${m.modelId}`, { type: 'loggedModel', model: m }, (n) => (n.model = m)));
     if (node.type === 'run') return this.levelNodes(model.runs, node.experimentId, node.run.info.runId);
     if (node.type === 'orphans') {
@@ -224,6 +233,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   /** For TreeView.reveal: a run sits under its parent run when that is shown, else under its experiment. */
   getParent(node: ExperimentsNode): ExperimentsNode | undefined {
     if (node.type === 'experiment' || node.type === 'message') return undefined;
+    if (node.type === 'traces') return this.nodes.get(`exp:${node.experimentId}`);
+    if (node.type === 'trace' || node.type === 'moreTraces' || node.type === 'tracesMessage') return this.traces.folderNode(node.experimentId);
     if (node.type === 'loggedModel') return this.nodes.get(`lms:${node.model.experimentId}`);
     const parentRunId = node.type === 'run' ? node.run.data.tags[TAG.parentRunId] : node.type === 'more' ? node.parentRunId : undefined;
     const parent = parentRunId ? this.nodes.get(`run:${parentRunId}`) : undefined;
@@ -245,8 +256,27 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     return level.find((n) => n.type === 'run' && n.run.info.runId === run.info.runId);
   }
 
+  /** "Load more traces…" under an experiment's Traces folder. */
+  async loadMoreTraces(node: ExperimentsNode | undefined): Promise<void> {
+    const model = this.currentModel();
+    if (node?.type !== 'moreTraces' || !model) return;
+    const folder = await this.progress('loading more traces', () => this.traces.loadMore(model.store, node.experimentId));
+    this.changed.fire(folder);
+  }
+
+  /** A new trace filter for one experiment ('' clears it); the caller has checked it. */
+  setTraceFilter(experimentId: string, filter: string): void {
+    const folder = this.traces.setFilter(experimentId, filter);
+    this.changed.fire(folder ?? this.nodes.get(`exp:${experimentId}`));
+  }
+
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
     switch (node.type) {
+      case 'traces':
+      case 'trace':
+      case 'moreTraces':
+      case 'tracesMessage':
+        return this.traces.treeItem(node);
       case 'loggedModels':
         return loggedModelsGroupItem(node.experimentId, node.models.length);
       case 'loggedModel':
@@ -315,6 +345,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     if (node.type === 'run') item.tooltip = runTooltip(node.run);
     else if (node.type === 'loggedModel') item.tooltip = loggedModelTooltip(node.model);
     else if (node.type === 'experiment') item.tooltip = experimentTooltip(node.experiment);
+    else if (node.type === 'trace') item.tooltip = this.traces.tooltip(node);
     return item;
   }
 

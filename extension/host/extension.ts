@@ -30,6 +30,8 @@ import { registerRunsQueryCommands } from './runsQueryCommands';
 import { registerLifecycleActions } from './lifecycleActions';
 import { NoteFileSystem } from './noteFileSystem';
 import { StoreSession } from './storeSession';
+import { registerTraceCommands } from './traceCommands';
+import { TracePanels } from './tracePanel';
 
 /** What activate() returns: used by the extension-host test suite and by other extensions. */
 export interface MlflowWorkbenchApi {
@@ -95,6 +97,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   context.subscriptions.push(charts, compare);
   const runsTables = new RunsTables(context, session, log);
   context.subscriptions.push(runsTables);
+  const tracePanels = new TracePanels(context, session, log);
+  context.subscriptions.push(tracePanels, registerTraceCommands(experiments, session, tracePanels));
 
   // Runs the runner starts show up in the Experiments view, live in charts, sweeps end in a comparison.
   const live = new LiveRuns(session, {

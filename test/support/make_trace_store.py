@@ -18,8 +18,11 @@ from mlflow.entities import AssessmentSource, SpanEvent, SpanType  # noqa: E402
 
 uri = sys.argv[1]
 simple = int(sys.argv[2]) if len(sys.argv) > 2 else 4
+experiment = sys.argv[3] if len(sys.argv) > 3 else "traces-demo"
+# The real-VS-Code workspace wants no extra run (its suite counts runs per experiment).
+in_run = os.environ.get("MLWB_TRACES_NO_RUN") != "1"
 mlflow.set_tracking_uri(uri)
-exp_id = mlflow.set_experiment("traces-demo").experiment_id
+exp_id = mlflow.set_experiment(experiment).experiment_id
 
 
 @mlflow.trace(span_type=SpanType.TOOL)
@@ -52,9 +55,14 @@ def failing():
     raise ValueError("boom <script>")
 
 
-with mlflow.start_run() as run:
+if in_run:
+    with mlflow.start_run() as run:
+        agent("hello")
+        run_id = run.info.run_id
+else:
     agent("hello")
-    agent_id = mlflow.get_last_active_trace_id()
+    run_id = None
+agent_id = mlflow.get_last_active_trace_id()
 time.sleep(0.01)
 try:
     failing()
@@ -86,7 +94,7 @@ FILTERS = [
     "tags.team IS NULL",
     "timestamp_ms > 0",
     "execution_time_ms >= 0",
-    f"run_id = '{run.info.run_id}'",
+    *([f"run_id = '{run_id}'"] if run_id else []),
     "metadata.`mlflow.user` IS NOT NULL",
     "name LIKE 'simple-%'",
     "name ILIKE 'SIMPLE-%'",
@@ -114,7 +122,7 @@ def spans_of(t):
 infos = mlflow.search_traces(locations=[exp_id], return_type="list")
 out = {
     "experiment_id": exp_id,
-    "run_id": run.info.run_id,
+    "run_id": run_id,
     "agent_id": agent_id,
     "failing_id": failing_id,
     "traces": [t.info.to_dict() for t in infos],

@@ -1,0 +1,123 @@
+import { linkedPromptsOf, TRACE_KEY, tokenUsageOf, type Assessment, type Trace } from '../../core/traces/entities';
+import { spanTypeOf } from '../../core/traces/spanJson';
+import type { AssessmentView, SpanColumns, SpanDetail, TraceHeader, TraceInit } from '../../../webviews/trace/contract';
+
+/**
+ * Trace → the trace panel's payloads (webviews/trace/contract.ts). No `vscode` import: plain-Node
+ * tests and the benchmark run it. Span times become µs offsets from the first start, computed in
+ * BigInt from the exact nanosecond digits, then as doubles (exact to well below a µs for any trace
+ * shorter than a century).
+ */
+
+const STATUS: Record<string, number> = { UNSET: 0, OK: 1, ERROR: 2 };
+
+export function assessmentView(a: Assessment): AssessmentView {
+  let value: string;
+  try {
+    value = JSON.stringify(a.value) ?? 'null';
+  } catch {
+    value = String(a.value);
+  }
+  return {
+    id: a.assessmentId,
+    name: a.name,
+    kind: a.kind,
+    value,
+    ...(a.rationale ? { rationale: a.rationale } : {}),
+    sourceType: a.source.sourceType,
+    sourceId: a.source.sourceId,
+    ...(a.spanId ? { spanId: a.spanId } : {}),
+    ...(a.createTime !== undefined ? { time: a.createTime } : {}),
+    ...(a.error ? { error: [a.error.errorCode, a.error.errorMessage].filter(Boolean).join(': ') } : {}),
+    valid: a.valid !== false,
+  };
+}
+
+/** Spans sorted by start (ties by id, for a stable order), as columns. Returns the order too. */
+export function spanColumns(trace: Trace): { columns: SpanColumns; order: number[] } {
+  const spans = trace.spans;
+  const n = spans.length;
+  const starts = spans.map((s) => BigInt(s.startTimeNs));
+  const order = spans.map((_, i) => i).sort((a, b) => (starts[a] < starts[b] ? -1 : starts[a] > starts[b] ? 1 : spans[a].spanId < spans[b].spanId ? -1 : 1));
+  const t0 = n ? starts[order[0]] : 0n;
+  const position = new Map<string, number>();
+  order.forEach((orig, pos) => position.set(spans[orig].spanId, pos));
+  const names = new Array<string>(n);
+  const ids = new Array<string>(n);
+  const parents = new Int32Array(n);
+  const startUs = new Float64Array(n);
+  const durationUs = new Float64Array(n);
+  const status = new Uint8Array(n);
+  const types = new Uint8Array(n);
+  const typeNames: string[] = [];
+  const typeIndex = new Map<string, number>();
+  let endMax = 0;
+  for (let pos = 0; pos < n; pos++) {
+    const s = spans[order[pos]];
+    names[pos] = s.name;
+    ids[pos] = s.spanId;
+    const p = s.parentId === null ? undefined : position.get(s.parentId);
+    parents[pos] = p === undefined || p === pos ? -1 : p;
+    const st = Number(starts[order[pos]] - t0) / 1000;
+    startUs[pos] = st;
+    const dur = s.endTimeNs === undefined ? -1 : Number(BigInt(s.endTimeNs) - starts[order[pos]]) / 1000;
+    durationUs[pos] = dur;
+    if (dur >= 0 && st + dur > endMax) endMax = st + dur;
+    status[pos] = STATUS[s.statusCode] ?? 0;
+    const type = spanTypeOf(s);
+    let ti = typeIndex.get(type);
+    if (ti === undefined) {
+      // More than 255 span types in one trace is not something MLflow produces; they share the last slot.
+      ti = Math.min(typeNames.length, 255);
+      if (ti === typeNames.length) typeNames.push(type);
+      typeIndex.set(type, ti);
+    }
+    types[pos] = ti;
+  }
+  return { columns: { count: n, names, ids, parents, startUs, durationUs, status, types, typeNames, totalUs: endMax }, order };
+}
+
+export function traceHeader(trace: Trace, feedback: TraceHeader['feedback']): TraceHeader {
+  const t = trace.info;
+  const u = tokenUsageOf(t);
+  return {
+    traceId: t.traceId,
+    experimentId: t.experimentId,
+    name: t.tags[TRACE_KEY.traceName] ?? '',
+    state: t.state,
+    requestTime: t.requestTime,
+    durationMs: t.executionDurationMs ?? null,
+    tokens: u ?? null,
+    requestPreview: t.requestPreview ?? '',
+    responsePreview: t.responsePreview ?? '',
+    tags: Object.entries(t.tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    metadata: Object.entries(t.metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    linkedPrompts: linkedPromptsOf(t),
+    feedback,
+  };
+}
+
+export function traceInit(trace: Trace, feedback: TraceHeader['feedback']): { init: TraceInit; order: number[] } {
+  const { columns, order } = spanColumns(trace);
+  return { init: { header: traceHeader(trace, feedback), spans: columns, assessments: trace.info.assessments.map(assessmentView) }, order };
+}
+
+/** One span's details; `index` is its position in the columns (order maps it back). */
+export function spanDetail(trace: Trace, order: readonly number[], index: number, firstStartNs: string): SpanDetail {
+  const s = trace.spans[order[index]];
+  if (!s) throw new Error(`No span at position ${index}`);
+  const { [TRACE_KEY.spanInputs]: inputs, [TRACE_KEY.spanOutputs]: outputs, ...attributes } = s.attributes;
+  const t0 = BigInt(firstStartNs);
+  return {
+    index,
+    spanId: s.spanId,
+    name: s.name,
+    spanType: spanTypeOf(s),
+    status: s.statusCode,
+    statusMessage: s.statusMessage,
+    ...(TRACE_KEY.spanInputs in s.attributes ? { inputs } : {}),
+    ...(TRACE_KEY.spanOutputs in s.attributes ? { outputs } : {}),
+    attributes,
+    events: s.events.map((e) => ({ name: e.name, offsetUs: Number(BigInt(e.timeNs) - t0) / 1000, attributes: e.attributes })),
+  };
+}
