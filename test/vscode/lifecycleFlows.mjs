@@ -38,25 +38,46 @@ async function viewTitleAction(page, viewTitle, label) {
   await action.click();
 }
 
-/** Right-clicks a tree row and picks a context-menu entry by its title. */
+/**
+ * Right-clicks a tree row and picks a context-menu entry by its title. The workbench sometimes
+ * drops a click that lands just as the menu opens, so the click repeats while the menu stays open.
+ */
 async function contextMenu(page, r, title) {
   await r.click({ button: 'right' });
   const item = page.locator('.context-view .monaco-menu .action-item', { hasText: title }).first();
   await item.waitFor({ timeout: 10_000 });
-  await item.click();
+  for (let i = 0; i < 4 && (await item.isVisible().catch(() => false)); i++) {
+    await page.waitForTimeout(300);
+    await item.click({ timeout: 5_000 }).catch(() => undefined);
+    await page.waitForTimeout(700);
+  }
 }
 
-/** What mlflow's client reads about a run in the workspace's store. */
-function mlflowRun(workspace, runId) {
+/** Runs a snippet with mlflow's client on the workspace's store (argv[1] is the store URI) and parses its last line. */
+function mlflowJson(workspace, code, ...args) {
   const sqlite = existsSync(join(workspace, 'mlflow.db'));
   const uri = sqlite ? `sqlite:///${join(workspace, 'mlflow.db')}` : pathToFileURL(join(workspace, 'mlruns')).href;
-  const code = `import sys, json, mlflow\nr = mlflow.MlflowClient(sys.argv[1]).get_run(sys.argv[2])\nprint(json.dumps({"stage": r.info.lifecycle_stage, "note": r.data.tags.get("mlflow.note.content")}))`;
-  const out = execFileSync(mlflowPython(), ['-c', code, uri, runId], {
+  const out = execFileSync(mlflowPython(), ['-c', `import sys, json, mlflow\nc = mlflow.MlflowClient(sys.argv[1])\n${code}`, uri, ...args], {
     cwd: workspace,
     env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', MLFLOW_TRACKING_URI: uri, PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet' },
     encoding: 'utf8',
   });
   return JSON.parse(out.trim().split('\n').pop());
+}
+
+/** What mlflow's client reads about a run in the workspace's store. */
+function mlflowRun(workspace, runId) {
+  return mlflowJson(workspace, 'r = c.get_run(sys.argv[2])\nprint(json.dumps({"stage": r.info.lifecycle_stage, "note": r.data.tags.get("mlflow.note.content"), "tags": dict(r.data.tags)}))', runId);
+}
+
+/** Waits until the quick input's message contains `text` (`gone`: no longer contains it). */
+async function inputMessage(page, text, gone = false) {
+  await page.waitForFunction(
+    ({ sel, want, gone }) => (document.querySelector(sel)?.textContent ?? '').includes(want) !== gone,
+    { sel: '.quick-input-widget .quick-input-message', want: text, gone },
+    { timeout: 10_000 },
+  );
+  return (await page.locator('.quick-input-widget .quick-input-message').innerText().catch(() => '')).trim();
 }
 
 async function until(what, fn, timeoutMs = 30_000) {
@@ -152,6 +173,65 @@ export const lifecycleFlows = [
       await until('mlflow reads the run as active', async () => ({ ok: mlflowRun(workspace, run.run_id).stage === 'active' }));
       await shot('lifecycle-05-restored');
       await viewTitleAction(page, 'Experiments', 'Hide Deleted');
+    },
+  },
+  {
+    name: 'lifecycle: New Experiment refuses names MLflow refuses (taken, too long), then creates one; mlflow reads it',
+    fn: async (page, { workspace, shot }) => {
+      await openMlflowContainer(page);
+      await viewTitleAction(page, 'Experiments', 'New Experiment');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill('forecasting');
+      const taken = await inputMessage(page, 'already exists');
+      assert.match(taken, /An experiment named 'forecasting' already exists \(id \d+\)/, taken);
+      await shot('lifecycle-06-experiment-name-taken');
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(300);
+      assert.ok(await input.isVisible(), 'Enter accepted a taken name');
+      await input.fill('x'.repeat(501));
+      assert.match(await inputMessage(page, 'at most 500'), /at most 500 characters \(this one has 501\)/);
+      await input.fill('ui-created-exp');
+      await inputMessage(page, 'this one has', true);
+      await page.keyboard.press('Enter');
+      await row(pane(page, 'Experiments'), 'ui-created-exp').waitFor({ timeout: 30_000 });
+      const got = await until('mlflow reads the new experiment', async () => {
+        const e = mlflowJson(workspace, 'e = c.get_experiment_by_name(sys.argv[2])\nprint(json.dumps(e and e.lifecycle_stage))', 'ui-created-exp');
+        return { ok: e === 'active', e };
+      });
+      assert.ok(got.ok);
+      await shot('lifecycle-07-experiment-created');
+    },
+  },
+  {
+    name: 'lifecycle: add a run tag by quick input; a key MLflow refuses is refused with its rule; mlflow reads the tag',
+    fn: async (page, { workspace, expected, shot }) => {
+      const run = expected.runs.find((r) => r.run_name === 'killed-run');
+      assert.ok(run, 'fixture run killed-run');
+      await openMlflowContainer(page);
+      const exps = pane(page, 'Experiments');
+      await expand(row(exps, 'forecasting'));
+      const runRow = row(exps, run.run_name);
+      await runRow.waitFor({ timeout: 20_000 });
+      await contextMenu(page, runRow, 'Add or Edit Tag');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'New tag' }).first().click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill('bad//key');
+      const why = await inputMessage(page, 'resolve');
+      assert.match(why, /would resolve to 'bad\/key'/, why);
+      await shot('lifecycle-08-tag-key-refused');
+      await input.fill('reviewed by');
+      await inputMessage(page, 'resolve', true);
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: "Value of tag 'reviewed by'" }).waitFor({ timeout: 10_000 });
+      await input.fill('ui-flow');
+      await page.keyboard.press('Enter');
+      const got = await until('mlflow reads the new tag', async () => {
+        const r = mlflowRun(workspace, run.run_id);
+        return { ok: r.tags['reviewed by'] === 'ui-flow', tags: r.tags };
+      });
+      assert.ok(got.ok);
     },
   },
 ];
