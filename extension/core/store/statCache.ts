@@ -1,6 +1,6 @@
-import { promises as fsp, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fsp, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileKind, MAX_METADATA_FILE_BYTES, notRegularFile, readStatedFile } from './boundedRead';
+import { fileKind, MAX_METADATA_FILE_BYTES, notRegularFile, READ_FLAGS, readStatedFile, tooLarge } from './boundedRead';
 import { statFast } from './fileTree';
 
 /**
@@ -77,6 +77,49 @@ export class StatCache {
     const st = statSync(path, { throwIfNoEntry: false });
     if (!st || hit.size !== st.size || hit.mtimeMs !== st.mtimeMs || hit.ino !== st.ino) return undefined;
     return hit.value as T;
+  }
+
+  /**
+   * Like get, with synchronous calls: for small metadata files read in bulk, where a thread-pool
+   * round trip per open, stat, read and close costs several times the read itself. The open does
+   * not block (a FIFO is refused by its fstat) and the size is bounded, as in the async path.
+   * Throws as get does (ENOENT for a missing file).
+   */
+  getSync<T>(path: string, tag: string, parse: (buf: Buffer) => T, maxBytes = MAX_METADATA_FILE_BYTES): T {
+    const hit = this.entries.get(path);
+    if (hit && hit.tag === tag) {
+      const st = statSync(path);
+      if (hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino) return hit.value as T;
+    }
+    const fd = openSync(path, READ_FLAGS);
+    let st;
+    let buf: Buffer;
+    try {
+      st = fstatSync(fd);
+      if (!st.isFile()) throw notRegularFile(path, fileKind(st));
+      if (st.size > maxBytes) throw tooLarge(path, st.size, maxBytes, 'one metadata file');
+      buf = Buffer.allocUnsafe(st.size);
+      let off = 0;
+      for (let n = 1; off < st.size && n > 0; off += n) n = readSync(fd, buf, off, st.size - off, off);
+      if (off < st.size) buf = buf.subarray(0, off);
+    } finally {
+      closeSync(fd);
+    }
+    const value = parse(buf);
+    if (buf.length === st.size) {
+      if (this.entries.size >= this.maxEntries) this.entries.clear();
+      this.entries.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, tag, value });
+    }
+    this.absent.delete(path);
+    return value;
+  }
+
+  /** rememberAbsent with a synchronous stat. */
+  rememberAbsentSync(path: string): void {
+    const st = statSync(dirname(path), { throwIfNoEntry: false });
+    if (!st?.isDirectory()) return;
+    if (this.absent.size >= this.maxEntries) this.absent.clear();
+    this.absent.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
   }
 
   /** Remembers that `path` does not exist (after a read found it missing); a missing folder is not remembered. */
