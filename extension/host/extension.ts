@@ -15,6 +15,7 @@ import { registerRegisterCommands } from './registerCommands';
 import { registerPromptCommands } from './promptCommands';
 import { PromptDocuments } from './promptDocuments';
 import { EvaluationPanels } from './evaluationPanel';
+import { registerGatewayPlayground } from './gatewayPlayground';
 import { PromptsTreeProvider, type PromptsNode } from './promptsTree';
 import { RunPanels } from './runPanel';
 import { openRunsTable } from './runsTableCommand';
@@ -65,7 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   const promptsView = vscode.window.createTreeView('mlflow.prompts', { treeDataProvider: prompts, showCollapseAll: true, canSelectMany: true });
   prompts.onMessage = (m) => (promptsView.message = m);
   const promptDocs = PromptDocuments.register(session);
-  context.subscriptions.push(new EvaluationPanels(context, session, log));
+  context.subscriptions.push(new EvaluationPanels(context, session, log), registerGatewayPlayground(session, log));
   context.subscriptions.push(promptsView, promptDocs.disposable, registerPromptCommands(session, log, promptDocs.docs, prompts));
 
   // A new or reconnected store starts the views afresh; a refresh of the same store re-reads what is

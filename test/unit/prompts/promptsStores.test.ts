@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { promptJson } from '../../../extension/core/prompts/promptJson';
 import { getPromptVersion, listPrompts, listPromptsWithVersions } from '../../../extension/core/prompts/promptRead';
@@ -57,8 +58,10 @@ function comparable(list: Partial<PyPrompt>[]) {
   });
 }
 
-function mlwbPrompts(uri: string): PyPrompt[] {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'extension/cli/index.ts'), 'prompts', '--store', uri, '--json', '--python', mlflowPython()], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, MLFLOW_TRACKING_URI: '' } });
+/** Runs in the test's folder: a local mlflow server started for SQLite on Node 20 leaves an mlflow.db in the working folder. */
+function mlwbPrompts(uri: string, cwd: string): PyPrompt[] {
+  const loader = pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href;
+  const r = spawnSync(process.execPath, ['--import', loader, join(repoRoot, 'extension/cli/index.ts'), 'prompts', '--store', uri, '--json', '--python', mlflowPython()], { cwd, encoding: 'utf8', env: { ...process.env, MLFLOW_TRACKING_URI: '' } });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as PyPrompt[];
 }
@@ -115,7 +118,7 @@ for (const c of cases) {
     });
 
     test('mlwb prompts --json prints what the Python client reads', () => {
-      assert.deepEqual(comparable(mlwbPrompts(uri)), comparable(py<PyPrompt[]>('read', uri)));
+      assert.deepEqual(comparable(mlwbPrompts(uri, dir)), comparable(py<PyPrompt[]>('read', uri)));
     });
 
     test('a version registered from editor text loads with mlflow.genai.load_prompt', async () => {

@@ -79,6 +79,10 @@ export class RestStore implements TrackingStore, RegistryStore {
   });
   readonly uri: string;
   protected readonly http: MlflowHttpClient;
+  /** The server's HTTP client (credentials, bounds, retries), for APIs outside the store interface such as the AI Gateway. */
+  get httpClient(): MlflowHttpClient {
+    return this.http;
+  }
   private onClose?: () => Promise<void>;
 
   /** `as`: the identity to show when the server is our own local one for a database store. */
