@@ -15,6 +15,32 @@ function exactRow(scope, label) {
   return scope.locator('.monaco-list-row').filter({ has: scope.page().locator('.label-name', { hasText: re }) }).first();
 }
 
+function storeUri(workspace) {
+  return existsSync(join(workspace, 'mlflow.db')) ? `sqlite:///${join(workspace, 'mlflow.db')}` : pathToFileURL(join(workspace, 'mlruns')).href;
+}
+
+/** Runs a snippet with mlflow's client on the workspace's store (argv[1] is its URI); its last line is JSON. */
+function mlflowJson(workspace, code, ...args) {
+  const uri = storeUri(workspace);
+  const out = execFileSync(mlflowPython(), ['-c', code, uri, ...args], {
+    cwd: workspace,
+    env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', MLFLOW_TRACKING_URI: uri, PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet' },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+async function until(what, fn, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last.ok) return last;
+    if (Date.now() > end) throw new Error(`${what}: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /** What mlflow's client reads about the alias in the workspace's store. */
 function mlflowAlias(workspace, name, alias) {
   const sqlite = existsSync(join(workspace, 'mlflow.db'));
@@ -111,6 +137,45 @@ export const registryFlows = [
       await shot(`registry-03-version-page-${await toggleTheme(page, frame)}`);
       await toggleTheme(page, frame);
       await runCommand(page, 'View: Close All Editors');
+    },
+  },
+  {
+    name: 'registry: on the version page, edit the description and delete the version after a modal naming it',
+    fn: async (page, { workspace, shot }) => {
+      await openMlflowContainer(page);
+      const models = pane(page, 'Models');
+      await expand(exactRow(models, 'ui-registered'));
+      const vRow = exactRow(models, 'Version 1');
+      await vRow.waitFor({ timeout: 20_000 });
+      await vRow.click();
+      const frame = await waitForFrame(page, (body) => body.includes('ui-registered · version 1') && body.includes('Lineage'), 60_000);
+      assert.ok(frame, 'a click on the version did not open its page');
+
+      await frame.locator('[data-action="edit-description"]').click();
+      await frame.locator('textarea.description-editor').fill('Registered from the **UI** test.');
+      await frame.locator('[data-action="save-description"]').click();
+      await frame.locator('pre.note', { hasText: 'Registered from the **UI** test.' }).waitFor({ timeout: 30_000 });
+      const code = 'import sys, json, mlflow\nc = mlflow.MlflowClient(sys.argv[1], sys.argv[1])\nvs = [v for v in c.search_model_versions("name = \'ui-registered\'")]\nprint(json.dumps([[str(v.version), v.description] for v in vs]))';
+      await until('mlflow reads the description', async () => {
+        const got = mlflowJson(workspace, code);
+        return { ok: JSON.stringify(got) === JSON.stringify([['1', 'Registered from the **UI** test.']]), got };
+      });
+      await shot('registry-04-description-saved');
+
+      await frame.locator('[data-action="delete-version"]').click();
+      const dialog = page.locator('.monaco-dialog-box').first();
+      await dialog.waitFor({ timeout: 15_000 });
+      const text = await dialog.innerText();
+      assert.match(text, /Delete version 1 of ui-registered\?/, `dialog: ${text}`);
+      assert.match(text, /@champion/, `the dialog names the alias that goes: ${text}`);
+      await shot('registry-05-delete-confirm');
+      await dialog.locator('.monaco-button', { hasText: 'Delete Version' }).first().click();
+      await until('mlflow no longer lists the version', async () => {
+        const got = mlflowJson(workspace, code);
+        return { ok: got.length === 0, got };
+      });
+      await until('the version page closed', async () => ({ ok: !(await frame.evaluate(() => document.body.innerText.includes('ui-registered · version 1')).catch(() => false)) }));
+      await shot('registry-06-version-deleted');
     },
   },
 ];

@@ -90,7 +90,13 @@ export function startSweep(req: SweepRequest, out: RunOutput, opts: SweepOptions
       const parentId = parent.info.runId;
       const parentName = req.runName ?? parent.info.runName;
       const baseParams = Object.entries(req.base).filter(([k]) => !swept.includes(k));
-      if (baseParams.length) await store.logBatch(parentId, { params: baseParams.map(([key, value]) => ({ key, value })) });
+      try {
+        if (baseParams.length) await store.logBatch(parentId, { params: baseParams.map(([key, value]) => ({ key, value })) });
+      } catch (e) {
+        // The parent exists: it must not stay RUNNING for a sweep that never ran.
+        await endParent(store, parentId, 'FAILED').catch(() => undefined);
+        throw e;
+      }
       gotId(parentId);
       out.write(`[mlwb] sweep ${parentId}: ${combos.length} runs, ${parallel} at a time\n`);
 

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import * as http from 'node:http';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -77,28 +77,32 @@ export function defaultArtifactRoot(backendUri: string, baseDir?: string): strin
   return undefined; // file store: experiments keep their own location next to the metadata
 }
 
+/** How long `import mlflow` may take: the first import after an install compiles bytecode, slowly on a busy machine. */
+const MLFLOW_CHECK_TIMEOUT_MS = 120_000;
+
 /**
  * Fails with a message the user can act on when `python` is missing or has no mlflow. Isolated
  * (see isolatedPython.ts), so the answer is about the installed mlflow, never a folder's `mlflow/`.
+ * Asynchronous: importing mlflow takes seconds, and the extension host must not wait on it.
  */
-export function checkMlflowPython(python: string, env?: NodeJS.ProcessEnv): string {
-  const r = spawnSync(python, isolatedPythonArgs(['-W', 'ignore', '-c', 'import mlflow, sys; sys.stdout.write(mlflow.__version__)']), {
-    cwd: neutralPythonCwd(),
-    env: isolatedPythonEnv(env ?? process.env),
-    encoding: 'utf8',
-    timeout: 60_000,
+export function checkMlflowPython(python: string, env?: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      python,
+      isolatedPythonArgs(['-W', 'ignore', '-c', 'import mlflow, sys; sys.stdout.write(mlflow.__version__)']),
+      { cwd: neutralPythonCwd(), env: isolatedPythonEnv(env ?? process.env), encoding: 'utf8', timeout: MLFLOW_CHECK_TIMEOUT_MS, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => {
+        if (!error) return resolvePromise(stdout.trim());
+        const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: string | number | null };
+        if (e.code === 'ENOENT') return reject(new StoreError('UNSUPPORTED_STORE', `Python ${python} not found: install Python with mlflow or set mlflow.pythonPath`, python));
+        if (e.killed) return reject(new StoreError('UNSUPPORTED_STORE', `Python ${python} did not finish \`import mlflow\` within ${MLFLOW_CHECK_TIMEOUT_MS / 1000} s; try again when the machine is less busy, or check that interpreter`, python));
+        if (typeof e.code !== 'number') return reject(new StoreError('UNSUPPORTED_STORE', `Python ${python} could not be started: ${e.message}`, python));
+        const missing = /No module named '?mlflow/.test(stderr);
+        const detail = missing ? '' : ` (${stderr.trim().split('\n').pop()})`;
+        reject(new StoreError('UNSUPPORTED_STORE', `mlflow is not installed for ${python}: run \`${python} -m pip install mlflow\` or set mlflow.pythonPath${detail}`, python));
+      },
+    );
   });
-  if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'not found' : r.error.message;
-    throw new StoreError('UNSUPPORTED_STORE', `Python ${python} ${why}: install Python with mlflow or set mlflow.pythonPath`, python);
-  }
-  if (r.status !== 0) {
-    const missing = /No module named '?mlflow/.test(r.stderr);
-    const detail = missing ? '' : ` (${r.stderr.trim().split('\n').pop()})`;
-    throw new StoreError('UNSUPPORTED_STORE', `mlflow is not installed for ${python}: run \`${python} -m pip install mlflow\` or set mlflow.pythonPath${detail}`, python);
-  }
-  return r.stdout.trim();
 }
 
 /** True when an MLflow server answers `/health` at url within 2 s. */
@@ -140,7 +144,7 @@ export class LocalMlflowServer {
 
   static async start(options: LocalServerOptions): Promise<LocalMlflowServer> {
     const opts = { ...options, python: pythonCommand(options.python, options.baseDir) };
-    const version = checkMlflowPython(opts.python, opts.env);
+    const version = await checkMlflowPython(opts.python, opts.env);
     const server = new LocalMlflowServer(opts, opts.port ?? (await freePort()), version);
     process.once('exit', server.exitHook);
     try {

@@ -71,8 +71,13 @@ export interface Span {
   /** OK, ERROR or UNSET (the OTel status code without its STATUS_CODE_ prefix). */
   statusCode: string;
   statusMessage: string;
-  /** Attribute values decoded from MLflow's JSON encoding, as Python's Span.attributes shows them. */
-  attributes: Record<string, unknown>;
+  /** `mlflow.spanType` (LLM, TOOL, …) when the reader took it out already (see spanTypeOf). */
+  spanType?: string;
+  /**
+   * Attribute values decoded from MLflow's JSON encoding, as Python's Span.attributes shows them.
+   * Readers may decode them on first access (a getter): read, do not assign.
+   */
+  readonly attributes: Record<string, unknown>;
   events: SpanEvent[];
 }
 

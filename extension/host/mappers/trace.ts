@@ -37,9 +37,14 @@ export function assessmentView(a: Assessment): AssessmentView {
 export function spanColumns(trace: Trace): { columns: SpanColumns; order: number[] } {
   const spans = trace.spans;
   const n = spans.length;
-  const starts = spans.map((s) => BigInt(s.startTimeNs));
-  const order = spans.map((_, i) => i).sort((a, b) => (starts[a] < starts[b] ? -1 : starts[a] > starts[b] ? 1 : spans[a].spanId < spans[b].spanId ? -1 : 1));
-  const t0 = n ? starts[order[0]] : 0n;
+  // Offsets from the earliest start as doubles (exact to the ns for any trace under ~104 days), so
+  // sorting compares numbers, not BigInts.
+  const startBig = spans.map((s) => BigInt(s.startTimeNs));
+  let t0 = n ? startBig[0] : 0n;
+  for (const b of startBig) if (b < t0) t0 = b;
+  const relNs = new Float64Array(n);
+  for (let i = 0; i < n; i++) relNs[i] = Number(startBig[i] - t0);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => relNs[a] - relNs[b] || (spans[a].spanId < spans[b].spanId ? -1 : 1));
   const position = new Map<string, number>();
   order.forEach((orig, pos) => position.set(spans[orig].spanId, pos));
   const names = new Array<string>(n);
@@ -58,9 +63,9 @@ export function spanColumns(trace: Trace): { columns: SpanColumns; order: number
     ids[pos] = s.spanId;
     const p = s.parentId === null ? undefined : position.get(s.parentId);
     parents[pos] = p === undefined || p === pos ? -1 : p;
-    const st = Number(starts[order[pos]] - t0) / 1000;
+    const st = relNs[order[pos]] / 1000;
     startUs[pos] = st;
-    const dur = s.endTimeNs === undefined ? -1 : Number(BigInt(s.endTimeNs) - starts[order[pos]]) / 1000;
+    const dur = s.endTimeNs === undefined ? -1 : Number(BigInt(s.endTimeNs) - startBig[order[pos]]) / 1000;
     durationUs[pos] = dur;
     if (dur >= 0 && st + dur > endMax) endMax = st + dur;
     status[pos] = STATUS[s.statusCode] ?? 0;

@@ -64,13 +64,13 @@ print(json.dumps({"expId": e}))
 after(() => rmSync(ws, { recursive: true, force: true }));
 
 describe('Python never imports from the folder it works on', () => {
-  test('the mlflow check, run from inside the folder, reports the installed mlflow', () => {
+  test('the mlflow check, run from inside the folder, reports the installed mlflow', async () => {
     const cwd = process.cwd();
     process.chdir(ws);
     try {
-      assert.match(checkMlflowPython(mlflowPython()), /^\d+\.\d+/);
+      assert.match(await checkMlflowPython(mlflowPython()), /^\d+\.\d+/);
       // Relative to the folder the user meant, though Python runs elsewhere.
-      assert.match(checkMlflowPython(pythonCommand('./.venv-link/bin/python', repoRoot).replace('.venv-link', '.cache/venv')), /^\d+\.\d+/);
+      assert.match(await checkMlflowPython(pythonCommand('./.venv-link/bin/python', repoRoot).replace('.venv-link', '.cache/venv')), /^\d+\.\d+/);
     } finally {
       process.chdir(cwd);
     }

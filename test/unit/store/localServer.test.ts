@@ -96,13 +96,13 @@ print(json.dumps({"run_id": r.info.run_id, "artifact_uri": r.info.artifact_uri})
     assert.ok(log.some((l) => /restarting mlflow server \(1\/3\)/.test(l)), log.slice(-5).join('\n'));
   });
 
-  test('no mlflow in the given Python: a message that says how to fix it', () => {
-    assert.throws(() => checkMlflowPython(noMlflow, { PATH: process.env.PATH }), (e: unknown) => {
+  test('no mlflow in the given Python: a message that says how to fix it', async () => {
+    await assert.rejects(checkMlflowPython(noMlflow, { PATH: process.env.PATH }), (e: unknown) => {
       assert.ok(isStoreError(e, 'UNSUPPORTED_STORE'));
       assert.equal(e.message, `mlflow is not installed for ${noMlflow}: run \`${noMlflow} -m pip install mlflow\` or set mlflow.pythonPath`);
       return true;
     });
-    assert.throws(() => checkMlflowPython('/no/such/python'), /Python \/no\/such\/python not found/);
+    await assert.rejects(checkMlflowPython('/no/such/python'), /Python \/no\/such\/python not found/);
   });
 });
 
