@@ -446,14 +446,8 @@ export class FileStoreReader {
       else this.problem(metaPath, `cannot read run metadata: ${errText(e)}`);
       return undefined;
     }
-    let info = this.infoByMeta.get(parsed);
-    if (!info) {
-      const fresh = this.runInfoFromMeta(parsed, c.path, c.id, c.experimentId);
-      if (!fresh) return undefined;
-      info = Object.freeze(fresh);
-      this.infoByMeta.set(parsed, info);
-    }
-    if (!inView(info, viewType)) return undefined;
+    const info = this.rememberedInfo(parsed, c);
+    if (!info || !inView(info, viewType)) return undefined;
     const data: Run['data'] = { params: {}, tags: {}, metrics: {} };
     for (const [kind, keys] of [['params', plan.params], ['tags', plan.tags]] as const) {
       for (const key of keys) {
@@ -470,19 +464,24 @@ export class FileStoreReader {
     return this.matchSelection(info, data, c.path, plan);
   }
 
-  /** readSelection from remembered files only; SLOW when any file is not remembered or has changed. */
-  protected peekRun(c: RunCandidate, plan: RunSearchPlan, viewType: ViewType): Selected | undefined | typeof SLOW {
-    const parsed = this.statCache.peekSync<ParsedMeta>(c.path + sep + 'meta.yaml', META_TAG);
-    if (!parsed) return SLOW;
+  /** The RunInfo of a parsed meta.yaml, made once per parse; invalid ones are not remembered, so they are reported on every search, as on the slow path. */
+  private rememberedInfo(parsed: ParsedMeta, c: RunCandidate): RunInfo | undefined {
     let info = this.infoByMeta.get(parsed);
     if (!info) {
-      // Invalid ones are not remembered, so they are reported on every search, as on the slow path.
       const fresh = this.runInfoFromMeta(parsed, c.path, c.id, c.experimentId);
       if (!fresh) return undefined;
       info = Object.freeze(fresh);
       this.infoByMeta.set(parsed, info);
     }
-    if (!inView(info, viewType)) return undefined;
+    return info;
+  }
+
+  /** readSelection from remembered files only; SLOW when any file is not remembered or has changed. */
+  protected peekRun(c: RunCandidate, plan: RunSearchPlan, viewType: ViewType): Selected | undefined | typeof SLOW {
+    const parsed = this.statCache.peekSync<ParsedMeta>(c.path + sep + 'meta.yaml', META_TAG);
+    if (!parsed) return SLOW;
+    const info = this.rememberedInfo(parsed, c);
+    if (!info || !inView(info, viewType)) return undefined;
     const data: Run['data'] = { params: {}, tags: {}, metrics: {} };
     // A key file found missing before, in an unchanged folder, is still missing: the run lacks the key.
     for (const key of plan.params) {
