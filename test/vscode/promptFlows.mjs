@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repo } from './build.mjs';
 import { mlflowPython } from './workspace.mjs';
+import { runCommand } from './uiFlows.mjs';
 
 const ROW = '.monaco-list-row';
 const ENV = { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', PYTHONWARNINGS: 'ignore', GIT_PYTHON_REFRESH: 'quiet' };
@@ -68,14 +69,6 @@ async function editorLines(page, scope = '.editor-group-container.active .monaco
   return lines.sort((a, b) => a.top - b.top).map((l) => l.text);
 }
 
-async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-}
 
 /** Token classes (Monaco's mtkN colour classes) of the span holding `text` on the active editor's lines. */
 async function tokenClass(page, text) {
@@ -111,8 +104,14 @@ export const promptFlows = [
         await page.waitForTimeout(200);
       }
       // Highlighted: the variable name is coloured differently from the surrounding text.
-      const plain = await tokenClass(page, 'Answer');
-      const variable = await tokenClass(page, 'question');
+      // Monaco colours a document a moment after showing it: wait for the tokens, not the text.
+      let plain;
+      let variable;
+      for (const until = Date.now() + 15_000; ; await page.waitForTimeout(250)) {
+        plain = await tokenClass(page, 'Answer');
+        variable = await tokenClass(page, 'question');
+        if (variable !== plain || Date.now() > until) break;
+      }
       assert.notEqual(variable, plain, `variable and text share token class ${plain}`);
       // Read-only: typing changes nothing.
       await page.locator('.editor-group-container.active .monaco-editor .view-line').first().click();

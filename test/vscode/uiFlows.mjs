@@ -163,13 +163,35 @@ async function waitForLines(page, test, timeoutMs = 10_000) {
   }
 }
 
+/**
+ * Runs a command from the palette. A finished task's terminal closes on any key ("press any key to
+ * close it"), and the palette it was opened over then loses focus and closes: so the panel is hidden
+ * first when a terminal has focus, and the palette is opened again if it closed under us.
+ */
 async function runCommand(page, title) {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  for (let attempt = 0; ; attempt++) {
+    if (await page.locator('.part.panel .terminal-wrapper.active, .part.panel .xterm.focus').count().catch(() => 0)) await hidePanel(page);
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (e) {
+      if (attempt >= 2) throw e;
+      await page.keyboard.press('Escape').catch(() => undefined);
+      await hidePanel(page);
+    }
+  }
+}
+
+/** Hides the bottom panel (terminals, problems) if it is open, and puts the focus in the editor area. */
+async function hidePanel(page) {
+  const close = page.locator('.part.panel .title-actions .action-label[aria-label^="Hide Panel"], .part.panel .title-actions .action-label[aria-label^="Close Panel"], .part.panel .title-actions .codicon-close').first();
+  if (await close.isVisible().catch(() => false)) await close.click({ timeout: 5_000 }).catch(() => undefined);
+  await page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 400, y: 200 } }).catch(() => undefined);
 }
 
 async function quickOpen(page, name, folderHint) {
