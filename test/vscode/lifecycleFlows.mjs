@@ -201,6 +201,8 @@ export const lifecycleFlows = [
       });
       assert.ok(got.ok);
       await shot('lifecycle-07-experiment-created');
+      // The Restricted Mode pass opens this workspace next and checks its exact list of experiments.
+      mlflowJson(workspace, 'e = c.get_experiment_by_name(sys.argv[2])\nif e: c.delete_experiment(e.experiment_id)\nprint("null")', 'ui-created-exp');
     },
   },
   {

@@ -144,6 +144,11 @@ export const registryFlows = [
     fn: async (page, { workspace, shot }) => {
       await openMlflowContainer(page);
       const models = pane(page, 'Models');
+      // "Version 1" rows repeat across models (an earlier flow leaves another model expanded):
+      // keep only ui-registered expanded so the row is its own.
+      for (const r of await models.locator('.monaco-list-row[aria-level="1"][aria-expanded="true"]').all()) {
+        if (!/ui-registered/.test(await r.innerText().catch(() => ''))) await r.locator('.monaco-tl-twistie').click().catch(() => undefined);
+      }
       await expand(exactRow(models, 'ui-registered'));
       const vRow = exactRow(models, 'Version 1');
       await vRow.waitFor({ timeout: 20_000 });
