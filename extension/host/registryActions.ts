@@ -4,45 +4,14 @@ import { aliasNameProblem } from '../core/model/registryRules';
 import type { ModelStage } from '../core/model/entities';
 import { errText } from '../core/store/fileStore';
 import type { RegistryStore } from '../core/store/trackingStore';
-import type { Store } from '../core/store/openStore';
 import type { ModelsNode } from './modelsTree';
-import { RestrictedModeError, type StoreSession } from './storeSession';
-import { UntrustedPythonError } from './python';
+import type { StoreSession } from './storeSession';
+import { refusedInRestrictedMode, writableStore as writableRegistry } from './storeWrites';
 
 /** Inline registry edits from the Models view: set or remove an alias, transition a stage. */
 
-export async function writableRegistry(session: StoreSession, log: vscode.LogOutputChannel): Promise<Store | undefined> {
-  if (session.state.kind !== 'connected') {
-    void vscode.window.showWarningMessage('MLflow: no tracking store is open.');
-    return undefined;
-  }
-  try {
-    return await session.writable();
-  } catch (e) {
-    if (e instanceof RestrictedModeError || e instanceof UntrustedPythonError) {
-      showTrustMessage(e.message, log);
-      return undefined;
-    }
-    log.error(`Cannot write to ${session.state.uri}: ${errText(e)}`);
-    void vscode.window.showErrorMessage(`MLflow: cannot write to the store: ${errText(e)}`);
-    return undefined;
-  }
-}
-
-/** Not awaited: the command ends while the notification waits for the user. */
-function showTrustMessage(message: string, log: vscode.LogOutputChannel): void {
-  log.warn(message);
-  void vscode.window.showWarningMessage(`MLflow: ${message}`, 'Manage Workspace Trust').then((choice) => {
-    if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
-  });
-}
-
-/** True (after saying why) when Restricted Mode refuses writes to this store; checked before asking anything. */
-export function refusedInRestrictedMode(session: StoreSession, log: vscode.LogOutputChannel): boolean {
-  const reason = session.restrictedWriteReason();
-  if (reason) showTrustMessage(reason, log);
-  return reason !== undefined;
-}
+/** The registry's writes take the one write path of the views (storeWrites.ts). */
+export { refusedInRestrictedMode, writableStore as writableRegistry } from './storeWrites';
 
 /** Asks first, then gets a writable store (which may start a local mlflow server), then writes. */
 async function edit(session: StoreSession, what: string, action: (store: RegistryStore) => Promise<unknown>, log: vscode.LogOutputChannel, refresh: () => void): Promise<void> {
