@@ -4,6 +4,7 @@ import type { PromptVersionInfo } from '../core/prompts/promptModel';
 import { templateFromEditor, TemplateError } from '../core/prompts/promptText';
 import { nextVersionOptions, registerPromptVersion } from '../core/prompts/promptWrite';
 import { errText } from '../core/store/fileStore';
+import { redactUri } from '../core/store/trackingUri';
 import type { PromptDocuments } from './promptDocuments';
 import type { PromptsNode, PromptsTreeProvider } from './promptsTree';
 import { refusedInRestrictedMode, writableRegistry } from './registryActions';
@@ -75,6 +76,23 @@ export function registerPromptCommands(session: StoreSession, log: vscode.LogOut
       const uri = storeUri(session);
       if (node?.type !== 'promptVersion' || !uri) return;
       await docs.open(uri, node.version);
+    }),
+    // Called with (name, version) by other views, e.g. a trace's linked prompts (tracePanel.ts).
+    vscode.commands.registerCommand('mlflow.showPromptVersion', async (name?: unknown, version?: unknown) => {
+      const uri = storeUri(session);
+      if (typeof name !== 'string' || !uri) return;
+      const find = async () => (await tree.prompts()).find((p) => p.name === name)?.versions.find((v) => version === undefined || v.version === String(version));
+      let v = await find();
+      if (!v) {
+        // The view may hold an older read (the prompt or version was registered since): read once more.
+        tree.refresh();
+        v = await find();
+      }
+      if (!v) {
+        void vscode.window.showWarningMessage(`MLflow: prompt ${neutralizeText(name)}${version !== undefined ? ` version ${neutralizeText(String(version))}` : ''} is not in ${neutralizeText(redactUri(uri))}.`);
+        return;
+      }
+      await docs.open(uri, v, { preview: false });
     }),
     vscode.commands.registerCommand('mlflow.comparePromptVersions', async (node?: PromptsNode, selected?: PromptsNode[]) => {
       const uri = storeUri(session);

@@ -8,13 +8,14 @@ import type { ReadableStore } from '../store/openStore';
 import { BULK_MAX_RESULTS } from '../store/rest/historyBulk';
 import { RestStore } from '../store/rest/restStore';
 import { SqliteReader } from '../store/sqliteReader';
+import { readSampledFileHistories } from './fileSampled';
 import { sampleSeries, stepRange } from './sampling';
 import { emptySeries, seriesFromColumns, type Series } from './series';
 import { SqliteHistoryReader } from './sqliteHistory';
 
 /**
  * Sampled metric histories of many runs, read the fastest way each store kind allows:
- * - file store: each run's metric file read once and parsed into columns (metricColumns.ts);
+ * - file store: each run's metric file read once and parsed into reused columns (fileSampled.ts);
  * - SQLite read directly: one scan per run through the run_uuid index (sqliteHistory.ts);
  * - servers (and SQL stores behind our local server): `get-history-bulk-interval`, up to 100 runs
  *   per request, where the server has it; `get-history` per run otherwise, or when `exact` asks
@@ -44,7 +45,6 @@ export interface SeriesResult {
   serverSampled?: boolean;
 }
 
-const FILE_CONCURRENCY = 4;
 /** One extra read-only connection per SQLite store, made on first use. */
 const sqliteReaders = new WeakMap<SqliteReader, SqliteHistoryReader>();
 /** Servers found to lack the bulk endpoint. */
@@ -176,13 +176,8 @@ export async function readSampledHistories(store: ReadableStore, runIds: string[
     });
   }
   if (store instanceof FileStoreReader) {
-    return mapLimit(runIds, FILE_CONCURRENCY, async (runId) => {
-      try {
-        return { runId, key, series: finish((await readFileSeries(store, runId, key)).series, opts) };
-      } catch (e) {
-        return { runId, key, series: emptySeries(runId, key), error: errText(e) };
-      }
-    });
+    const results = await readSampledFileHistories(store, runIds, key, opts.maxPoints, opts.stepRange);
+    return results.map((r) => (r.error === undefined ? { runId: r.runId, key, series: r.series } : { runId: r.runId, key, series: r.series, error: r.error }));
   }
   // Any other reader: whole histories through the generic interface.
   return mapLimit(runIds, 4, async (runId) => {

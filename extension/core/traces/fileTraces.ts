@@ -10,6 +10,7 @@ import { localPathOfUri, readLocalArtifact } from '../store/localArtifacts';
 import { checkMaxResults, decodePageToken, encodePageToken } from '../store/paging';
 import { TRACE_KEY, type Assessment, type NewFeedback, type SearchTracesOptions, type Trace, type TraceInfo, type TracesPage } from './entities';
 import { spansFromDocument } from './spanJson';
+import { skeletonSpans } from './spanSkeleton';
 import { parseTraceFilter, parseTraceOrderBy, traceComparator, traceMatches } from './traceFilter';
 import { assessmentOf, traceInfoOf } from './traceInfoJson';
 
@@ -212,5 +213,6 @@ export async function readSpansArtifact(location: string, traceId: string): Prom
     }
     throw e;
   }
-  return spansFromDocument(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), join(local, SPANS_FILE));
+  const where = join(local, SPANS_FILE);
+  return skeletonSpans(bytes, where) ?? spansFromDocument(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), where);
 }

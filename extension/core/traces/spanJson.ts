@@ -56,12 +56,12 @@ function nanos(v: unknown): string | undefined {
   return undefined;
 }
 
-function record(v: unknown): Record<string, unknown> {
+export function record(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
 /** MLflow stores each attribute value as JSON text; a value that is not JSON is kept as the text. */
-function decodeJsonText(v: unknown): unknown {
+export function decodeJsonText(v: unknown): unknown {
   if (typeof v !== 'string') return v;
   try {
     return JSON.parse(v);
@@ -93,10 +93,22 @@ function keyValues(list: unknown): Record<string, unknown> {
   return out;
 }
 
-function statusOf(v: unknown): { code: string; message: string } {
+export function statusOf(v: unknown): { code: string; message: string } {
   const s = record(v);
   const raw = typeof s.code === 'string' ? s.code : typeof s.code === 'number' ? ['UNSET', 'OK', 'ERROR'][s.code] ?? 'UNSET' : 'UNSET';
   return { code: raw.replace(/^STATUS_CODE_/, ''), message: typeof s.message === 'string' ? s.message : '' };
+}
+
+/** A span's events (either form); an event without a time takes the span's start. */
+export function eventsOf(raw: unknown, startNs: string): SpanEvent[] {
+  return (Array.isArray(raw) ? raw : []).map((e) => {
+    const r = record(e);
+    return {
+      name: typeof r.name === 'string' ? r.name : '',
+      timeNs: nanos(r.time_unix_nano) ?? startNs,
+      attributes: Array.isArray(r.attributes) ? keyValues(r.attributes) : record(r.attributes),
+    };
+  });
 }
 
 /** One span from either JSON form (told apart by the shape of `attributes`). */
@@ -111,14 +123,7 @@ export function spanOf(raw: unknown, where: string): Span {
   const rawAttributes = otel ? undefined : record(s.attributes);
   const decoded: Record<string, unknown> | undefined = otel ? keyValues(s.attributes) : undefined;
   const typeValue = otel ? decoded!['mlflow.spanType'] : decodeJsonText(rawAttributes!['mlflow.spanType']);
-  const events: SpanEvent[] = (Array.isArray(s.events) ? s.events : []).map((e) => {
-    const r = record(e);
-    return {
-      name: typeof r.name === 'string' ? r.name : '',
-      timeNs: nanos(r.time_unix_nano) ?? start,
-      attributes: Array.isArray(r.attributes) ? keyValues(r.attributes) : record(r.attributes),
-    };
-  });
+  const events = eventsOf(s.events, start);
   const status = statusOf(s.status);
   const end = nanos(s.end_time_unix_nano);
   return new ParsedSpan(
