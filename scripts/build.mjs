@@ -35,7 +35,7 @@ const node = {
  * webviews/<name>/style.css (copied to dist/webviews/<name>.css). Adding a panel = adding its name
  * here; the host opens it with `bundle: '<name>'` (extension/host/webview/panelHost.ts).
  */
-const PANELS = ['runDetails', 'runsTable', 'charts', 'compare', 'modelVersion', 'tryIt', 'evaluation', 'trace'];
+const PANELS = ['runDetails', 'runsTable', 'charts', 'compare', 'modelVersion', 'tryIt', 'evaluation', 'trace', 'playground'];
 
 const builds = [
   { ...node, entryPoints: { extension: 'extension/host/extension.ts' }, outdir: dist },

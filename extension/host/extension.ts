@@ -66,7 +66,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
   const promptsView = vscode.window.createTreeView('mlflow.prompts', { treeDataProvider: prompts, showCollapseAll: true, canSelectMany: true });
   prompts.onMessage = (m) => (promptsView.message = m);
   const promptDocs = PromptDocuments.register(session);
-  context.subscriptions.push(new EvaluationPanels(context, session, log), registerGatewayPlayground(session, log));
+  const gateway = registerGatewayPlayground(context, session, log);
+  context.subscriptions.push(new EvaluationPanels(context, session, log), gateway.disposable);
   context.subscriptions.push(promptsView, promptDocs.disposable, registerPromptCommands(session, log, promptDocs.docs, prompts));
 
   // A new or reconnected store starts the views afresh; a refresh of the same store re-reads what is
@@ -80,6 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Mlflow
     void experiments.refresh();
     models.refresh();
     prompts.refresh();
+    gateway.tree.refresh();
   };
   context.subscriptions.push(registerRunsQueryCommands(experiments, experimentsView));
   const notes = NoteFileSystem.register(session, log);

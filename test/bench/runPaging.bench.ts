@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import { RestStore } from '../../extension/core/store/rest/restStore';
 import { startMlflowServer } from '../support/mlflowServer';
 import { repoRoot } from '../support/python';
@@ -21,10 +23,16 @@ import type { TimerInput } from './pagingTimer';
  * and the 1,000-step store takes much longer to generate. Knobs: MLWB_BENCH_RUNS (10000),
  * MLWB_PAGING_STEPS (100), MLWB_BENCH_REPS (7 warm repetitions), MLWB_PAGING_COLD (3 cold processes),
  * MLWB_NODE24.
+ *
+ * The timer process runs pagingTimer.ts bundled with esbuild the way scripts/build.mjs bundles the
+ * extension (CommonJS, node20), under plain `node`: a TypeScript loader in the measured process
+ * would add its own work (module hooks, per-file transforms, source maps) that the shipped
+ * extension does not do. Every figure comes in wall time and in the process's CPU time.
  */
 
 const PAGE = 100;
-const TIMER = join(repoRoot, 'test', 'bench', 'pagingTimer.ts');
+const TIMER_SOURCE = join(repoRoot, 'test', 'bench', 'pagingTimer.ts');
+let timerBundle = '';
 
 function log(msg: string): void {
   process.stderr.write(`  runPaging: ${msg}\n`);
@@ -47,12 +55,21 @@ function node24(): string {
 interface TimerOutput {
   openMs: number;
   timed: Timed;
+  startup: { loaded_wall_ms: number; loaded_cpu_ms: number; first_result_wall_ms: number };
   ids: string[];
 }
 
+/** pagingTimer.ts as one CommonJS file, bundled as the extension is (scripts/build.mjs), in a temporary folder. */
+function bundleTimer(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mlwb-paging-timer-'));
+  const outfile = join(dir, 'pagingTimer.cjs');
+  buildSync({ entryPoints: [TIMER_SOURCE], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, absWorkingDir: repoRoot, logLevel: 'error' });
+  return outfile;
+}
+
 function timer(node: string, input: TimerInput): TimerOutput {
-  const r = spawnSync(node, ['--import', 'tsx', TIMER, JSON.stringify(input)], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
-  if (r.status !== 0) throw new Error(`${TIMER} (${input.kind}, ${input.what}) failed (exit ${r.status}):\n${r.stderr.slice(-4000)}`);
+  const r = spawnSync(node, [timerBundle, JSON.stringify(input)], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+  if (r.status !== 0) throw new Error(`${TIMER_SOURCE} (${input.kind}, ${input.what}) failed (exit ${r.status}):\n${r.stderr.slice(-4000)}`);
   if (r.stderr.includes('problem:')) throw new Error(`${input.kind} reader reported problems on the bench store:\n${r.stderr.slice(0, 2000)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as TimerOutput;
 }
@@ -77,7 +94,18 @@ const SEARCHES: Search[] = [
 ];
 
 export default async function runPaging(): Promise<Record<string, unknown>> {
+  timerBundle = bundleTimer();
+  try {
+    return await measure();
+  } finally {
+    rmSync(join(timerBundle, '..'), { recursive: true, force: true });
+  }
+}
+
+async function measure(): Promise<Record<string, unknown>> {
   const started = performance.now();
+  // Wall times on a shared machine say little without its load; CPU times say more.
+  const loadAtStart = loadavg().map(round);
   const sizes: BenchSizes = { runs: intEnv('MLWB_BENCH_RUNS', 10_000), steps: intEnv('MLWB_PAGING_STEPS', 100) };
   const reps = intEnv('MLWB_BENCH_REPS', 7);
   const coldProcesses = intEnv('MLWB_PAGING_COLD', 3);
@@ -109,15 +137,25 @@ export default async function runPaging(): Promise<Record<string, unknown>> {
     results[s.name] = {
       file_store: {
         first_page_cold_ms: round(cold),
+        first_page_cold_cpu_ms: round(median(fileRuns.map((r) => r.timed.cold_cpu_ms))),
         first_page_cold_each_ms: fileRuns.map((r) => r.timed.cold_ms),
+        first_page_cold_each_cpu_ms: fileRuns.map((r) => r.timed.cold_cpu_ms),
         first_page_warm_ms: round(warm),
+        first_page_warm_cpu_ms: round(median(fileRuns.map((r) => r.timed.median_cpu_ms))),
+        // Node's start and loading the bundle, before the first call: what a new process adds to "cold".
+        process_loaded_ms: round(median(fileRuns.map((r) => r.startup.loaded_wall_ms))),
+        process_loaded_cpu_ms: round(median(fileRuns.map((r) => r.startup.loaded_cpu_ms))),
+        process_start_to_first_page_ms: round(median(fileRuns.map((r) => r.startup.first_result_wall_ms))),
         all_runs_cold_ms: fileAll.timed.cold_ms,
+        all_runs_cold_cpu_ms: fileAll.timed.cold_cpu_ms,
         all_runs_warm_ms: fileAll.timed.median_ms,
+        all_runs_warm_cpu_ms: fileAll.timed.median_cpu_ms,
         all_over_page_warm: round(fileAll.timed.median_ms / warm),
       },
       direct_sqlite: {
         first_page_first_call_ms: sq.timed.cold_ms,
         first_page_ms: sq.timed.median_ms,
+        first_page_cpu_ms: sq.timed.median_cpu_ms,
         open_ms: round(sq.openMs),
         all_runs_ms: sqAll.timed.median_ms,
         all_over_page: round(sqAll.timed.median_ms / sq.timed.median_ms),
@@ -187,8 +225,16 @@ export default async function runPaging(): Promise<Record<string, unknown>> {
     stores: store.dir,
     searches: results,
     goals: [
-      { goal: 'file store first page <= 1 s cold', measured: `${d.file_store.first_page_cold_ms} ms`, met: d.file_store.first_page_cold_ms <= 1000 },
-      { goal: 'file store first page <= 150 ms warm', measured: `${d.file_store.first_page_warm_ms} ms`, met: d.file_store.first_page_warm_ms <= 150 },
+      {
+        goal: 'file store first page <= 1 s cold',
+        measured: `${d.file_store.first_page_cold_ms} ms wall, ${d.file_store.first_page_cold_cpu_ms} ms CPU (+ ${d.file_store.process_loaded_ms} ms to start Node and load the bundle)`,
+        met: d.file_store.first_page_cold_ms <= 1000,
+      },
+      {
+        goal: 'file store first page <= 150 ms warm',
+        measured: `${d.file_store.first_page_warm_ms} ms wall, ${d.file_store.first_page_warm_cpu_ms} ms CPU`,
+        met: d.file_store.first_page_warm_ms <= 150,
+      },
       { goal: 'direct SQLite first page <= 150 ms', measured: `${d.direct_sqlite.first_page_ms} ms (first call ${d.direct_sqlite.first_page_first_call_ms} ms)`, met: d.direct_sqlite.first_page_ms <= 150 },
       {
         goal: "through a server, within 1.2x of the server's own page",
@@ -196,6 +242,7 @@ export default async function runPaging(): Promise<Record<string, unknown>> {
         met: d.mlflow_server.ours_over_own <= 1.2,
       },
     ],
+    load_average_1_5_15: { start: loadAtStart, end: loadavg().map(round) },
     bench_total_s: round((performance.now() - started) / 1000),
   };
 }

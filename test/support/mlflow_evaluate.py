@@ -44,7 +44,7 @@ def make(uri):
     df = pd.DataFrame({"inputs": ["a", "b <i>x</i>", "c"], "ground_truth": ["A", "B", "z"], "predictions": ["A", "B <I>X</I>", "C"]})
     with mlflow.start_run() as run:
         mlflow.models.evaluate(data=df, predictions="predictions", targets="ground_truth", extra_metrics=[make_metric(eval_fn=_len, greater_is_better=False, name="pred_length")])
-    print(json.dumps({"genai": genai.run_id, "classic": run.info.run_id}))
+    print(json.dumps({"genai": genai.run_id, "classic": run.info.run_id, "experiment_id": run.info.experiment_id}))
 
 
 def read(uri, run_id):

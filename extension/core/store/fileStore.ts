@@ -1,6 +1,6 @@
-import { promises as fsp, readdirSync, type Dirent } from 'node:fs';
+import { promises as fsp, readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
-import { MetricLineError } from '../format/metricFile';
+import { MetricLineError, parseLatestMetric } from '../format/metricFile';
 import { parseFlatYaml } from '../format/flatYaml';
 import { asNumber, asString, isRecord, parseMlflowYaml } from '../format/mlflowYaml';
 import type {
@@ -18,9 +18,10 @@ import type {
 } from '../model/entities';
 import { TAG } from '../model/entities';
 import { StoreError, type ProblemSink } from './errors';
-import { danglingLink, isMissing, listDirIfExists, listDirOrReport, listKeyFiles, mapLimit, readKeyValueTree, readTextIfExists, statFast } from './fileTree';
+import { danglingLink, isMissing, listDirIfExists, listDirOrReport, listKeyFiles, mapLimit, readKeyValueTree, readTextIfExists, specialKind, statFast } from './fileTree';
 import { readLatestMetric, readMetricHistoryFile } from './metricFileRead';
-import { StatCache } from './statCache';
+import { ABSENT, NOT_READ, StatCache } from './statCache';
+import { MAX_METRIC_FILE_BYTES, notRegularFile } from './boundedRead';
 import { listLocalArtifacts, localArtifactRoot, readLocalArtifact, streamLocalArtifact } from './localArtifacts';
 import { sortRegisteredModels, sortModelVersions, applyExperimentSearch, applyModelSearch, applyVersionSearch } from './searchLocal';
 import { readExperimentLoggedModels, readLoggedModelDir } from './loggedModelFiles';
@@ -47,7 +48,17 @@ const META_TAG = 'yaml';
 const TEXT_TAG = 'utf8';
 /** Runs checked synchronously between two turns of the event loop when a search scans cached runs. */
 const SYNC_SLICE = 1000;
+/** Runs of a page read whole (about 35 small files each) between two turns of the event loop. */
+const SYNC_PAGE_SLICE = 25;
+/**
+ * Metric files up to this size are read synchronously for a page's latest values (100 steps take
+ * about 4 KB); a longer history is read by the async, chunked path so it does not hold the thread.
+ */
+const SYNC_METRIC_BYTES = 256 * 1024;
 const SLOW = Symbol('slow');
+/** A folder listing is remembered only when the folder's mtime is at least this old (see experimentRunDirs). */
+const RACY_MS = 2000;
+const utf8 = (b: Buffer): string => b.toString('utf8');
 
 function inView(info: RunInfo, viewType: ViewType): boolean {
   return viewType === 'ALL' || (viewType === 'ACTIVE_ONLY') === (info.lifecycleStage === 'active');
@@ -113,6 +124,8 @@ export class FileStoreReader {
   private readonly statCache = new StatCache();
   /** RunInfo (frozen, shared) of each remembered meta.yaml parse, so a cached scan allocates little. */
   private readonly infoByMeta = new WeakMap<ParsedMeta, RunInfo>();
+  /** Run folders per experiment folder, with the folder's stat when they were listed (experimentRunDirs). */
+  private readonly runDirCache = new Map<string, { size: number; mtimeMs: number; ino: number; candidates: readonly RunCandidate[] }>();
 
   constructor(
     readonly root: string,
@@ -238,10 +251,18 @@ export class FileStoreReader {
   // ---------------------------------------------------------------- runs
 
   protected async runDirs(exp: ExperimentDir): Promise<{ id: string; path: string }[]> {
-    const entries = await listDirOrReport(exp.path, (p, e) => this.problem(p, `cannot list the runs of experiment ${exp.id}: ${errText(e)}`));
-    return entries
-      .filter((d) => d.isDirectory() && !RESERVED_IN_EXPERIMENT.has(d.name))
-      .map((d) => ({ id: d.name, path: exp.path + sep + d.name }));
+    return (await this.listRunDirs(exp)).dirs;
+  }
+
+  /** runDirs, and whether listing the folder failed (that was reported). */
+  private async listRunDirs(exp: ExperimentDir): Promise<{ dirs: { id: string; path: string }[]; failed: boolean }> {
+    let failed = false;
+    const entries = await listDirOrReport(exp.path, (p, e) => {
+      failed = true;
+      this.problem(p, `cannot list the runs of experiment ${exp.id}: ${errText(e)}`);
+    });
+    const dirs = entries.filter((d) => d.isDirectory() && !RESERVED_IN_EXPERIMENT.has(d.name)).map((d) => ({ id: d.name, path: exp.path + sep + d.name }));
+    return { dirs, failed };
   }
 
   protected async readRunInfo(runPath: string, runId: string, experimentId: string): Promise<RunInfo | undefined> {
@@ -345,12 +366,33 @@ export class FileStoreReader {
   }
 
   /** Run folders of the experiments, in listing order; an experiment that does not exist is an error. */
-  protected async runCandidates(experimentIds: readonly string[]): Promise<RunCandidate[]> {
-    const candidates: RunCandidate[] = [];
+  protected async runCandidates(experimentIds: readonly string[]): Promise<readonly RunCandidate[]> {
+    const lists: (readonly RunCandidate[])[] = [];
     for (const expId of experimentIds) {
       const dir = await this.findExperimentDir(expId);
       if (!dir) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Could not find experiment with ID ${expId}`, this.root);
-      for (const r of await this.runDirs(dir)) candidates.push({ ...r, experimentId: expId });
+      lists.push(await this.experimentRunDirs(dir));
+    }
+    return lists.length === 1 ? lists[0] : lists.flat();
+  }
+
+  /**
+   * The run folders of one experiment, remembered while the experiment folder's stat is unchanged:
+   * adding, removing or renaming a run folder changes the folder's mtime. A listing is remembered only
+   * when that mtime is older than RACY_MS, so a change in the same tick of a coarse clock as the
+   * stat cannot hide behind an unchanged mtime (the "racy" case of git's index).
+   */
+  private async experimentRunDirs(dir: ExperimentDir): Promise<readonly RunCandidate[]> {
+    const st = statSync(dir.path, { throwIfNoEntry: false });
+    const hit = this.runDirCache.get(dir.path);
+    if (st && hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino) return hit.candidates;
+    const { dirs, failed } = await this.listRunDirs(dir);
+    const candidates: readonly RunCandidate[] = Object.freeze(dirs.map((r) => Object.freeze({ ...r, experimentId: dir.id })));
+    // A failed listing is not remembered: it is reported again on the next search, as before.
+    if (!failed && st?.isDirectory() && Date.now() - st.mtimeMs > RACY_MS) {
+      this.runDirCache.set(dir.path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, candidates });
+    } else {
+      this.runDirCache.delete(dir.path);
     }
     return candidates;
   }
@@ -404,16 +446,19 @@ export class FileStoreReader {
   protected async selectRuns(opts: Omit<SearchRunsOptions, 'maxResults'>, plan: RunSearchPlan): Promise<Selected[]> {
     const viewType = opts.viewType ?? 'ACTIVE_ONLY';
     const candidates = await this.runCandidates(opts.experimentIds);
+    const keys = planKeyPaths(plan);
     const selected: Selected[] = [];
     const slow: RunCandidate[] = [];
     // Runs whose files are all remembered and unchanged are checked with synchronous stats, in
     // slices so the event loop keeps turning; the others take the async path, which reads and reports.
     for (let i = 0; i < candidates.length; i += SYNC_SLICE) {
-      for (const c of candidates.slice(i, i + SYNC_SLICE)) {
-        let r = this.peekRun(c, plan, viewType);
+      const end = Math.min(i + SYNC_SLICE, candidates.length);
+      for (let j = i; j < end; j++) {
+        const c = candidates[j];
+        let r = this.peekRun(c, plan, viewType, keys);
         // Not remembered yet (a first search): small metadata files are read synchronously, in
         // these slices, which costs a fraction of the async path; metric files stay async.
-        if (r === SLOW && plan.metrics.size === 0) r = this.readSelectionSync(c, plan, viewType);
+        if (r === SLOW && plan.metrics.size === 0) r = this.readSelectionSync(c, plan, viewType, keys);
         if (r === SLOW) slow.push(c);
         else if (r) selected.push(r);
       }
@@ -436,7 +481,7 @@ export class FileStoreReader {
    * readSelection with synchronous reads of meta.yaml and the named params and tags (no metrics);
    * reports problems as the async path does. SLOW for what it does not handle (unsafe keys).
    */
-  protected readSelectionSync(c: RunCandidate, plan: RunSearchPlan, viewType: ViewType): Selected | undefined | typeof SLOW {
+  protected readSelectionSync(c: RunCandidate, plan: RunSearchPlan, viewType: ViewType, keys = planKeyPaths(plan)): Selected | undefined | typeof SLOW {
     const metaPath = c.path + sep + 'meta.yaml';
     let parsed: ParsedMeta;
     try {
@@ -448,17 +493,18 @@ export class FileStoreReader {
     }
     const info = this.rememberedInfo(parsed, c);
     if (!info || !inView(info, viewType)) return undefined;
+    if (keys.unsafe) return SLOW;
+    if (keys.none) return this.matchSelection(info, EMPTY_DATA, c.path, plan);
     const data: Run['data'] = { params: {}, tags: {}, metrics: {} };
-    for (const [kind, keys] of [['params', plan.params], ['tags', plan.tags]] as const) {
-      for (const key of keys) {
-        if (!isSafeKey(key)) return SLOW;
-        const path = join(c.path, kind, ...key.split('/'));
-        try {
-          data[kind][key] = this.statCache.getSync(path, TEXT_TAG, (b) => b.toString('utf8'));
-        } catch (e) {
-          if (!isAbsentFile(e)) this.problem(path, `cannot read: ${errText(e)}`);
-          else this.statCache.rememberAbsentSync(path);
-        }
+    for (const k of keys.text) {
+      const path = c.path + k.rel;
+      try {
+        const v = this.statCache.getSyncIfExists(path, TEXT_TAG, utf8);
+        if (v !== ABSENT) data[k.kind][k.key] = v;
+        else this.statCache.rememberAbsentSync(path, c.path + k.relDir);
+      } catch (e) {
+        if (!isAbsentFile(e)) this.problem(path, `cannot read: ${errText(e)}`);
+        else this.statCache.rememberAbsentSync(path, c.path + k.relDir);
       }
     }
     return this.matchSelection(info, data, c.path, plan);
@@ -477,33 +523,26 @@ export class FileStoreReader {
   }
 
   /** readSelection from remembered files only; SLOW when any file is not remembered or has changed. */
-  protected peekRun(c: RunCandidate, plan: RunSearchPlan, viewType: ViewType): Selected | undefined | typeof SLOW {
+  protected peekRun(c: RunCandidate, plan: RunSearchPlan, viewType: ViewType, keys = planKeyPaths(plan)): Selected | undefined | typeof SLOW {
     const parsed = this.statCache.peekSync<ParsedMeta>(c.path + sep + 'meta.yaml', META_TAG);
     if (!parsed) return SLOW;
     const info = this.rememberedInfo(parsed, c);
     if (!info || !inView(info, viewType)) return undefined;
+    if (keys.unsafe) return SLOW;
+    if (keys.none) return this.matchSelection(info, EMPTY_DATA, c.path, plan);
     const data: Run['data'] = { params: {}, tags: {}, metrics: {} };
     // A key file found missing before, in an unchanged folder, is still missing: the run lacks the key.
-    for (const key of plan.params) {
-      if (!isSafeKey(key)) return SLOW;
-      const path = join(c.path, 'params', ...key.split('/'));
+    for (const k of keys.text) {
+      const path = c.path + k.rel;
       const v = this.statCache.peekSync<string>(path, TEXT_TAG);
-      if (v !== undefined) data.params[key] = v;
-      else if (!this.statCache.peekAbsentSync(path)) return SLOW;
+      if (v !== undefined) data[k.kind][k.key] = v;
+      else if (!this.statCache.peekAbsentSync(path, c.path + k.relDir)) return SLOW;
     }
-    for (const key of plan.tags) {
-      if (!isSafeKey(key)) return SLOW;
-      const path = join(c.path, 'tags', ...key.split('/'));
-      const v = this.statCache.peekSync<string>(path, TEXT_TAG);
-      if (v !== undefined) data.tags[key] = v;
-      else if (!this.statCache.peekAbsentSync(path)) return SLOW;
-    }
-    for (const key of plan.metrics) {
-      if (!isSafeKey(key)) return SLOW;
-      const path = join(c.path, 'metrics', ...key.split('/'));
-      const m = this.statCache.peekSync<Metric | undefined>(path, `latest:${key}`);
-      if (m !== undefined) data.metrics[key] = { ...m };
-      else if (!this.statCache.peekAbsentSync(path)) return SLOW;
+    for (const k of keys.metrics) {
+      const path = c.path + k.rel;
+      const m = this.statCache.peekSync<Metric | undefined>(path, k.tag);
+      if (m !== undefined) data.metrics[k.key] = { ...m };
+      else if (!this.statCache.peekAbsentSync(path, c.path + k.relDir)) return SLOW;
     }
     return this.matchSelection(info, data, c.path, plan);
   }
@@ -555,24 +594,145 @@ export class FileStoreReader {
     return runMatches(run, plan.clauses) ? { run, path } : undefined;
   }
 
-  /** Whole runs for selected ones; a run folder removed since it was selected is skipped and reported. */
+  /**
+   * Whole runs for selected ones; a run folder removed since it was selected is skipped and reported.
+   * Runs whose files are remembered, or small, are read with synchronous calls in slices of
+   * SYNC_PAGE_SLICE runs (a page is some 3,500 small files: a thread-pool round trip and a promise
+   * for each of open, stat, read and close cost several times the reads); the rest asynchronously.
+   */
   protected async completeRuns(selected: readonly Selected[]): Promise<Run[]> {
-    const runs = await mapLimit(selected, IO_CONCURRENCY, async ({ run, path }): Promise<Run | undefined> => {
-      const data = this.peekRunData(path) ?? (await this.readRunData(path));
+    const out = new Array<Run | undefined>(selected.length);
+    const slow: number[] = [];
+    for (let i = 0; i < selected.length; i += SYNC_PAGE_SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      const end = Math.min(i + SYNC_PAGE_SLICE, selected.length);
+      for (let j = i; j < end; j++) {
+        const { run, path } = selected[j];
+        const data = this.peekRunData(path) ?? this.readRunDataSync(path);
+        if (data === SLOW) {
+          slow.push(j);
+          continue;
+        }
+        let gone: unknown;
+        try {
+          // Throws for a missing file too: the folder went away since it was selected.
+          statSync(path + sep + 'meta.yaml');
+        } catch (e) {
+          gone = e;
+        }
+        out[j] = this.wholeRun(run, path, data, gone);
+      }
+    }
+    await mapLimit(slow, IO_CONCURRENCY, async (j) => {
+      const { run, path } = selected[j];
+      const data = await this.readRunData(path);
+      let gone: unknown;
       try {
         await statFast(join(path, 'meta.yaml'));
       } catch (e) {
-        this.problem(path, isMissing(e) ? 'run folder disappeared while listing; skipped' : `cannot read run metadata: ${errText(e)}`);
-        this.runLocation.delete(run.info.runId);
-        return undefined;
+        gone = e;
       }
-      const info = { ...run.info };
-      // Older writers left run_name empty and kept the name only in the tag.
-      if (!info.runName && data.tags[TAG.runName]) info.runName = data.tags[TAG.runName];
-      this.runLocation.set(info.runId, path);
-      return { info, data };
+      out[j] = this.wholeRun(run, path, data, gone);
     });
-    return runs.filter((r): r is Run => !!r);
+    return out.filter((r): r is Run => !!r);
+  }
+
+  /** A selected run with its data; undefined (reported) when its meta.yaml could not be stat'ed again (`gone`). */
+  private wholeRun(run: Run, path: string, data: Run['data'], gone: unknown): Run | undefined {
+    if (gone !== undefined) {
+      this.problem(path, isMissing(gone) ? 'run folder disappeared while listing; skipped' : `cannot read run metadata: ${errText(gone)}`);
+      this.runLocation.delete(run.info.runId);
+      return undefined;
+    }
+    const info = { ...run.info };
+    // Older writers left run_name empty and kept the name only in the tag.
+    if (!info.runName && data.tags[TAG.runName]) info.runName = data.tags[TAG.runName];
+    this.runLocation.set(info.runId, path);
+    return { info, data };
+  }
+
+  /**
+   * readRunData with synchronous calls, reporting what it reports; SLOW (nothing reported) when a
+   * metric file is too long to read here or a key is a symbolic link, and the caller reads the run
+   * asynchronously.
+   */
+  protected readRunDataSync(runPath: string): Run['data'] | typeof SLOW {
+    const problems: { path: string; message: string }[] = [];
+    const report = (path: string, message: string) => void problems.push({ path, message });
+    const params: Record<string, string> = {};
+    const tags: Record<string, string> = {};
+    const metrics: Record<string, Metric> = {};
+    const done =
+      this.readTreeSync(runPath + sep + 'params', '', params, report) &&
+      this.readTreeSync(runPath + sep + 'tags', '', tags, report) &&
+      this.readLatestMetricsSync(runPath + sep + 'metrics', '', metrics, report);
+    if (!done) return SLOW;
+    for (const p of problems) this.problem(p.path, p.message);
+    return { params, tags, metrics };
+  }
+
+  /** readKeyValueTree (through the cache) with synchronous calls; problems go to `report` with the same words. */
+  private readTreeSync(abs: string, prefix: string, out: Record<string, string>, report: (path: string, message: string) => void): boolean {
+    const entries = this.listDirSync(abs, 'cannot read', report);
+    // A link is stat'ed before it is opened (it may lead to a device): the async path does that.
+    if (entries.some((d) => d.isSymbolicLink())) return false;
+    for (const d of entries) {
+      const p = join(abs, d.name);
+      const key = prefix ? `${prefix}/${d.name}` : d.name;
+      if (d.isDirectory()) {
+        if (!this.readTreeSync(p, key, out, report)) return false;
+        continue;
+      }
+      const special = specialKind(d);
+      if (special) {
+        report(p, `cannot read: ${errText(notRegularFile(p, special))}`);
+        continue;
+      }
+      try {
+        out[key] = this.statCache.getSync(p, TEXT_TAG, utf8);
+      } catch (e) {
+        // A file gone since the listing is a writer at work.
+        if (!isMissing(e)) report(p, `cannot read: ${errText(e)}`);
+      }
+    }
+    return true;
+  }
+
+  /** readLatestMetrics with synchronous calls; false as soon as one file is over SYNC_METRIC_BYTES or a link. */
+  private readLatestMetricsSync(abs: string, prefix: string, out: Record<string, Metric>, report: (path: string, message: string) => void): boolean {
+    const entries = this.listDirSync(abs, 'metric not read', report);
+    if (entries.some((d) => d.isSymbolicLink())) return false;
+    for (const d of entries) {
+      const p = join(abs, d.name);
+      const key = prefix ? `${prefix}/${d.name}` : d.name;
+      if (d.isDirectory()) {
+        if (!this.readLatestMetricsSync(p, key, out, report)) return false;
+        continue;
+      }
+      const special = specialKind(d);
+      if (special) {
+        report(p, `metric not read: ${errText(notRegularFile(p, special))}`);
+        continue;
+      }
+      try {
+        const m = this.statCache.getSmallSync(p, `latest:${key}`, (buf) => freezeMetric(buf.length ? parseLatestMetric(key, buf) : undefined), SYNC_METRIC_BYTES, MAX_METRIC_FILE_BYTES, 'one metric file');
+        if (m === NOT_READ) return false;
+        if (m) out[key] = { ...m };
+      } catch (e) {
+        if (!isMissing(e)) report(p, `metric '${key}' skipped: ${errText(e)}`);
+      }
+    }
+    return true;
+  }
+
+  /** listDirOrReport with a synchronous call: missing is empty; other failures are reported and read as empty. */
+  private listDirSync(abs: string, what: string, report: (path: string, message: string) => void): Dirent[] {
+    try {
+      return readdirSync(abs, { withFileTypes: true });
+    } catch (e) {
+      if (!isMissing(e)) report(abs, `${what}: ${errText((e as NodeJS.ErrnoException).code === 'ENOTDIR' ? new Error('expected a folder, found a file; not read') : e)}`);
+      return [];
+    }
   }
 
   async searchRuns(opts: SearchRunsOptions): Promise<Run[]> {
@@ -866,6 +1026,57 @@ export class FileStoreReader {
     if (!hit) throw new StoreError('INVALID_PARAMETER_VALUE', `Registered model alias ${alias} not found.`, this.registryRoot);
     return hit;
   }
+}
+
+/** Data of a selected run when the search names no key; never mutated (completeRuns replaces it). */
+const EMPTY_DATA: Run['data'] = Object.freeze({ params: Object.freeze({}), tags: Object.freeze({}), metrics: Object.freeze({}) }) as Run['data'];
+
+function freezeMetric(m: Metric | undefined): Metric | undefined {
+  return m && Object.freeze(m);
+}
+
+interface KeyPath {
+  kind: 'params' | 'tags';
+  key: string;
+  /** From the run folder to the key's file, and to the folder holding it (keys with `/` are nested folders). */
+  rel: string;
+  relDir: string;
+}
+
+interface MetricKeyPath {
+  key: string;
+  rel: string;
+  relDir: string;
+  tag: string;
+}
+
+/** The files a search reads in each run, as paths relative to the run folder: worked out once per search, not per run. */
+interface PlanKeyPaths {
+  text: KeyPath[];
+  metrics: MetricKeyPath[];
+  /** The search names no param, tag or metric. */
+  none: boolean;
+  /** A key that is not a safe relative path: the async path decides what to do with it. */
+  unsafe: boolean;
+}
+
+function planKeyPaths(plan: RunSearchPlan): PlanKeyPaths {
+  const rel = (kind: string, key: string) => {
+    const parts = key.split('/');
+    return { rel: sep + kind + sep + parts.join(sep), relDir: sep + kind + (parts.length > 1 ? sep + parts.slice(0, -1).join(sep) : '') };
+  };
+  const out: PlanKeyPaths = { text: [], metrics: [], none: plan.params.size + plan.tags.size + plan.metrics.size === 0, unsafe: false };
+  for (const [kind, keys] of [['params', plan.params], ['tags', plan.tags]] as const) {
+    for (const key of keys) {
+      if (!isSafeKey(key)) out.unsafe = true;
+      else out.text.push({ kind, key, ...rel(kind, key) });
+    }
+  }
+  for (const key of plan.metrics) {
+    if (!isSafeKey(key)) out.unsafe = true;
+    else out.metrics.push({ key, tag: `latest:${key}`, ...rel('metrics', key) });
+  }
+  return out;
 }
 
 function statusFromMeta(v: unknown): RunStatus {

@@ -67,7 +67,7 @@ export function isMissing(e: unknown): boolean {
 }
 
 /** A directory entry that is neither a file, a folder nor a symlink (FIFO, socket, device): never opened. */
-function specialKind(d: Dirent): string | undefined {
+export function specialKind(d: Dirent): string | undefined {
   return d.isFile() || d.isDirectory() || d.isSymbolicLink() ? undefined : fileKind(d);
 }
 

@@ -21,6 +21,15 @@ interface Entry {
   value: unknown;
 }
 
+/** What getSmallSync returns for a file it leaves to the async path. */
+export const NOT_READ: unique symbol = Symbol('not read');
+/** What getSyncIfExists returns for a file that does not exist. */
+export const ABSENT: unique symbol = Symbol('absent');
+
+/** Scratch buffer of the synchronous reads (files this small, nearly all metadata files, are read into it). */
+const SCRATCH_BYTES = 64 * 1024;
+const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+
 /** A folder's stat when a file in it was found missing. */
 interface FolderStamp {
   size: number;
@@ -81,23 +90,72 @@ export class StatCache {
 
   /**
    * Like get, with synchronous calls: for small metadata files read in bulk, where a thread-pool
-   * round trip per open, stat, read and close costs several times the read itself. The open does
-   * not block (a FIFO is refused by its fstat) and the size is bounded, as in the async path.
-   * Throws as get does (ENOENT for a missing file).
+   * round trip per stat, open, read and close costs several times the read itself. As in the async
+   * path, the stat comes first, so a FIFO or a device is refused before anything opens it, and the
+   * size is bounded; the read itself is checked against the stat (readStatedSync).
+   * Throws as get does (ENOENT for a missing file). `parse` must not keep the buffer it is given.
    */
   getSync<T>(path: string, tag: string, parse: (buf: Buffer) => T, maxBytes = MAX_METADATA_FILE_BYTES): T {
-    const hit = this.entries.get(path);
-    if (hit && hit.tag === tag) {
-      const st = statSync(path);
-      if (hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino) return hit.value as T;
+    return this.readSync(path, tag, parse, maxBytes, 'one metadata file', Infinity, false) as T;
+  }
+
+  /**
+   * getSync that returns ABSENT for a file that does not exist (or lies below a file), without the
+   * cost of an exception: a search that names a tag most runs lack asks this of every run.
+   */
+  getSyncIfExists<T>(path: string, tag: string, parse: (buf: Buffer) => T, maxBytes = MAX_METADATA_FILE_BYTES): T | typeof ABSENT {
+    return this.readSync(path, tag, parse, maxBytes, 'one metadata file', Infinity, true) as T | typeof ABSENT;
+  }
+
+  /**
+   * getSync for files that are usually small but may be large (metric files): NOT_READ, and nothing
+   * read, when the file is over `syncBytes`, so that one long history does not block the caller,
+   * which then takes the async path. `maxBytes` and `what` bound and name the file as that path does.
+   */
+  getSmallSync<T>(path: string, tag: string, parse: (buf: Buffer) => T, syncBytes: number, maxBytes: number, what: string): T | typeof NOT_READ {
+    return this.readSync(path, tag, parse, maxBytes, what, syncBytes, false) as T | typeof NOT_READ;
+  }
+
+  private readSync<T>(path: string, tag: string, parse: (buf: Buffer) => T, maxBytes: number, what: string, syncBytes: number, absentOk: boolean): T | typeof NOT_READ | typeof ABSENT {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st) {
+      if (absentOk) return ABSENT;
+      // The strict read opens it and throws the system's own error (ENOENT, ENOTDIR), as get does.
+      return this.readStrictSync(path, tag, parse, maxBytes, what);
     }
+    const hit = this.entries.get(path);
+    if (hit && hit.tag === tag && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino) return hit.value as T;
+    if (!st.isFile()) throw notRegularFile(path, fileKind(st));
+    if (st.size > maxBytes) throw tooLarge(path, st.size, maxBytes, what);
+    if (st.size > syncBytes) return NOT_READ;
+    // One read of size + 1 bytes: exactly `size` back means the file is what the stat described.
+    const buf = st.size < SCRATCH_BYTES ? scratch : Buffer.allocUnsafe(st.size + 1);
+    const fd = openSync(path, READ_FLAGS);
+    let n = -1;
+    try {
+      n = readSync(fd, buf, 0, st.size + 1, 0);
+    } catch {
+      // ESPIPE, EAGAIN: it is no longer the regular file the stat saw; the strict read says what it is.
+    } finally {
+      closeSync(fd);
+    }
+    if (n !== st.size) return this.readStrictSync(path, tag, parse, maxBytes, what);
+    const value = parse(buf.subarray(0, n));
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, tag, value });
+    this.absent.delete(path);
+    return value;
+  }
+
+  /** The whole file checked on the open handle (regular, bounded), as readRegularFile does; remembered when it did not change meanwhile. */
+  private readStrictSync<T>(path: string, tag: string, parse: (buf: Buffer) => T, maxBytes: number, what: string): T {
     const fd = openSync(path, READ_FLAGS);
     let st;
     let buf: Buffer;
     try {
       st = fstatSync(fd);
       if (!st.isFile()) throw notRegularFile(path, fileKind(st));
-      if (st.size > maxBytes) throw tooLarge(path, st.size, maxBytes, 'one metadata file');
+      if (st.size > maxBytes) throw tooLarge(path, st.size, maxBytes, what);
       buf = Buffer.allocUnsafe(st.size);
       let off = 0;
       for (let n = 1; off < st.size && n > 0; off += n) n = readSync(fd, buf, off, st.size - off, off);
@@ -114,9 +172,9 @@ export class StatCache {
     return value;
   }
 
-  /** rememberAbsent with a synchronous stat. */
-  rememberAbsentSync(path: string): void {
-    const st = statSync(dirname(path), { throwIfNoEntry: false });
+  /** rememberAbsent with a synchronous stat; `dir` is the path's folder (the caller may know it without working it out). */
+  rememberAbsentSync(path: string, dir = dirname(path)): void {
+    const st = statSync(dir, { throwIfNoEntry: false });
     if (!st?.isDirectory()) return;
     if (this.absent.size >= this.maxEntries) this.absent.clear();
     this.absent.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
@@ -135,10 +193,10 @@ export class StatCache {
   }
 
   /** True when `path` was found missing and its folder is unchanged since (a synchronous stat). */
-  peekAbsentSync(path: string): boolean {
+  peekAbsentSync(path: string, dir?: string): boolean {
     const hit = this.absent.get(path);
     if (!hit) return false;
-    const st = statSync(dirname(path), { throwIfNoEntry: false });
+    const st = statSync(dir ?? dirname(path), { throwIfNoEntry: false });
     return !!st && st.size === hit.size && st.mtimeMs === hit.mtimeMs && st.ino === hit.ino;
   }
 

@@ -40,6 +40,7 @@ const PIECES = [
   '2023-01-01', '2001-12-14t21:59:43.10-05:00', '=', '<<', '[]', '{}', '[1]', '- x', '&a x', '*a', '!tag x', '|', '>', '%x', '@x', '`x`', 'a\tb', 'trailing ',
   'x\r', 'é', "'é'", '12345678901234567890', 'it\'s', '_x', '/root', 'a,b', 'a[0]', 'a{b}', '? x', '- ', 'a - b', 'x # c',
   '000ff15579e9619616fe9c1868bd0605', '0b101', '0b1f', '12e45', '1e5', 'e5', 'abc123', '1234567e', 'dead', 'beef', '0e0', '0x1f',
+  '0b0aae54202111084cc2bde8d03113ec', '0b1e5', '0b', '0b0', '0b2', '0be', '-0b1', '-1e5', '-x', '-', '-00', '+1', 'a\u2028b', "'a\rb'",
 ];
 const KEYS = ['run_id', 'status', 'yes', 'on', 'a', '_b', 'c1', '__proto__', 'x y', '"k"', 'k'];
 
@@ -67,4 +68,32 @@ test('random flat documents: the quick reader answers exactly as the full parser
     assert.deepEqual(quick, full, JSON.stringify(text));
   }
   assert.ok(answered > 600, `only ${answered} documents answered`);
+});
+
+test("a run id that starts with 0b (one in 256) is text, answered without the full parser", () => {
+  const text = [
+    'artifact_uri: file:///tmp/mlruns/1/0b0aae54202111084cc2bde8d03113ec/artifacts',
+    'end_time: 1705124010900',
+    "entry_point_name: ''",
+    "experiment_id: '1'",
+    'lifecycle_stage: active',
+    'run_id: 0b0aae54202111084cc2bde8d03113ec',
+    'run_name: bench-005124',
+    'run_uuid: 0b0aae54202111084cc2bde8d03113ec',
+    "source_name: ''",
+    'source_type: 4',
+    "source_version: ''",
+    'start_time: 1705123999000',
+    'status: 3',
+    'tags: []',
+    'user_id: bench',
+    '',
+  ].join('\n');
+  const quick = parseFlatYaml(text);
+  assert.ok(quick, 'answered');
+  assert.deepEqual(quick, parseMlflowYaml(text));
+  assert.equal(quick.run_id, '0b0aae54202111084cc2bde8d03113ec');
+  // Binary digits only after 0b: YAML 1.1 reads an integer, so the quick reader leaves it to the full parser.
+  assert.equal(parseFlatYaml('run_id: 0b101\n'), undefined);
+  assert.deepEqual(parseMlflowYaml('run_id: 0b101\n'), { run_id: 5 });
 });

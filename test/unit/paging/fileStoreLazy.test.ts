@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ReadProblem as Problem } from '../../../extension/core/store/errors';
@@ -90,4 +91,83 @@ test('a key file found missing is remembered only while its folder is unchanged:
   assert.deepEqual(top, all.filter((r) => !r.data.tags['mlflow.parentRunId']).map((r) => r.info.runId));
   const again = (await store.searchRunsPage({ experimentIds, maxResults: 1000, filter: 'tags.mlflow.parentRunId IS NULL' })).runs.map((r) => r.info.runId);
   assert.deepEqual(again, top);
+});
+
+/** The page's synchronous and asynchronous reads, exposed for comparison. */
+class ReadBoth extends FileStoreReader {
+  sync(path: string) {
+    return this.readRunDataSync(path);
+  }
+  async(path: string) {
+    return this.readRunData(path);
+  }
+}
+
+test('a page run read with synchronous calls equals the async read: the same data, the same problems, once', async () => {
+  const { root, all } = await setup();
+  const [a, b, c, d] = all.map((r) => runDir(root, r));
+  // Damage of every kind the page meets: a FIFO tag, a nested param key, a folder where a param file
+  // is listed as a key, a corrupt metric, a metric folder that is a file, and an empty metric file.
+  execFileSync('mkfifo', [join(a, 'tags', 'pipe')]);
+  mkdirSync(join(a, 'params', 'nested', 'deeper'), { recursive: true });
+  writeFileSync(join(a, 'params', 'nested', 'deeper', 'key'), 'v');
+  writeFileSync(join(b, 'metrics', 'corrupt'), 'not a metric line\n');
+  writeFileSync(join(b, 'metrics', 'empty'), '');
+  rmSync(join(c, 'metrics'), { recursive: true, force: true });
+  writeFileSync(join(c, 'metrics'), 'a file where a folder belongs');
+  rmSync(join(d, 'tags'), { recursive: true, force: true });
+  const runs = all.map((r) => runDir(root, r));
+  for (const path of runs) {
+    const p1: Problem[] = [];
+    const p2: Problem[] = [];
+    const data = new ReadBoth(root, { onProblem: (p) => p1.push(p) }).sync(path);
+    assert.notEqual(typeof data, 'symbol', `${path} was left to the async path`);
+    assert.deepEqual(data, await new ReadBoth(root, { onProblem: (p) => p2.push(p) }).async(path), path);
+    const key = (p: Problem) => `${p.location} ${p.message}`;
+    assert.deepEqual(p1.map(key).sort(), p2.map(key).sort(), path);
+  }
+});
+
+test('a page run with a long metric history or a linked key is read by the async path, and the page is the same', async () => {
+  const { root, store, experimentIds, all } = await setup();
+  const run = runDir(root, all[0]);
+  // 300 KB of history: over what the synchronous page read takes on.
+  const lines = Array.from({ length: 12_000 }, (_, i) => `${1700000000000 + i} ${i / 7} ${i}`).join('\n') + '\n';
+  writeFileSync(join(run, 'metrics', 'long'), lines);
+  assert.ok(statSync(join(run, 'metrics', 'long')).size > 256 * 1024);
+  const reader = new ReadBoth(root);
+  assert.equal(typeof reader.sync(run), 'symbol');
+  const other = runDir(root, all[1]);
+  symlinkSync(join(other, 'meta.yaml'), join(other, 'params', 'linked'));
+  assert.equal(typeof reader.sync(other), 'symbol');
+  const page = await store.searchRunsPage({ experimentIds, maxResults: 2 });
+  assert.deepEqual(page.runs[0].data.metrics.long, { key: 'long', value: 11_999 / 7, timestamp: 1700000000000 + 11_999, step: 11_999 });
+  assert.equal(page.runs[1].data.params.linked, readFileSync(join(other, 'meta.yaml'), 'utf8'));
+});
+
+test('run folders are listed again when the experiment folder changes, and a listing made in the same instant as a change is not trusted', async () => {
+  const { root, store, experimentIds, all } = await setup();
+  const run = all[0];
+  const expDir = join(root, run.info.experimentId);
+  const ids = async () => (await store.searchRuns({ experimentIds })).map((r) => r.info.runId).sort();
+  const copyRun = (newId: string) => {
+    cpSync(runDir(root, run), join(expDir, newId), { recursive: true });
+    const meta = join(expDir, newId, 'meta.yaml');
+    writeFileSync(meta, readFileSync(meta, 'utf8').split(run.info.runId).join(newId));
+  };
+  // An old folder: its listing is remembered; a new run folder changes its mtime and is found.
+  const old = new Date(Date.now() - 3_600_000);
+  utimesSync(expDir, old, old);
+  const before = await ids();
+  assert.deepEqual(await ids(), before);
+  copyRun('a'.repeat(32));
+  assert.ok((await ids()).includes('a'.repeat(32)));
+  // A folder changed just now: even if its mtime does not move again (a coarse clock), the next
+  // run folder must be found, so that listing was not remembered.
+  const now = new Date();
+  utimesSync(expDir, now, now);
+  await ids();
+  copyRun('b'.repeat(32));
+  utimesSync(expDir, now, now);
+  assert.ok((await ids()).includes('b'.repeat(32)));
 });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { FileStoreReader } from '../../../extension/core/store/fileStore';
-import { StatCache } from '../../../extension/core/store/statCache';
+import { ABSENT, NOT_READ, StatCache } from '../../../extension/core/store/statCache';
 import { copyFixtureStore, loadExpected } from '../../support/fixture';
 
 const dirs: string[] = [];
@@ -54,4 +55,33 @@ test('FileStoreReader sees appended metric points, new tags and rewritten meta.y
   // Callers may change what they get without changing what the cache holds.
   again.data.metrics[key].value = -1;
   assert.equal((await list()).data.metrics[key].value, 123.5);
+});
+
+test('StatCache synchronous reads: remembered like get, ABSENT without an exception, FIFOs refused, long files left to the async path', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlwb-statcache-'));
+  dirs.push(dir);
+  const p = join(dir, 'f');
+  writeFileSync(p, 'abc');
+  const cache = new StatCache();
+  let parses = 0;
+  const text = (b: Buffer) => (parses++, b.toString());
+  assert.equal(cache.getSync(p, 'text', text), 'abc');
+  assert.equal(cache.getSyncIfExists(p, 'text', text), 'abc');
+  assert.equal(parses, 1);
+  writeFileSync(join(dir, 'tmp'), 'xyz');
+  renameSync(join(dir, 'tmp'), p);
+  assert.equal(cache.getSync(p, 'text', text), 'xyz');
+  assert.equal(parses, 2);
+  assert.equal(cache.getSyncIfExists(join(dir, 'missing'), 'text', text), ABSENT);
+  assert.throws(() => cache.getSync(join(dir, 'missing'), 'text', text), { code: 'ENOENT' });
+  assert.throws(() => cache.getSyncIfExists(join(p, 'below-a-file'), 'text', text), { code: 'ENOTDIR' });
+  execFileSync('mkfifo', [join(dir, 'fifo')]);
+  assert.throws(() => cache.getSync(join(dir, 'fifo'), 'text', text), /a FIFO \(named pipe\), not a regular file; not read/);
+  assert.throws(() => cache.getSync(dir, 'text', text), { code: 'EISDIR' });
+  // Larger than the synchronous limit: not read at all; over the hard limit: refused with its size.
+  writeFileSync(join(dir, 'long'), Buffer.alloc(100_000, 0x31));
+  assert.equal(cache.getSmallSync(join(dir, 'long'), 'n', (b) => b.length, 64 * 1024, 1024 * 1024, 'one metric file'), NOT_READ);
+  assert.equal(cache.getSmallSync(join(dir, 'long'), 'n', (b) => b.length, 1024 * 1024, 1024 * 1024, 'one metric file'), 100_000);
+  assert.throws(() => cache.getSmallSync(join(dir, 'long'), 'm', (b) => b.length, 1024, 50_000, 'one metric file'), /97.7 KiB, over the 48.8 KiB limit for one metric file/);
+  assert.equal(parses, 2);
 });
