@@ -21,7 +21,7 @@ echo "== fixtures (written by real mlflow)"; bash scripts/make-fixtures.sh || fa
 echo "== unit, protocol and conformance tests"
 node scripts/run-unit-tests.mjs 2>&1 | tee test-results/unit.log
 unit_rc=${PIPESTATUS[0]}
-# the runner makes one node:test run per runtime (Node 20, and Node 24 for node:sqlite): add them up
+# the runner makes one node:test run per file (Node 20, or Node 24 for node:sqlite): add them up
 unit_pass=$(grep -E '^ℹ pass [0-9]+' test-results/unit.log | awk '{s+=$3} END {print s+0}')
 unit_fail=$(grep -E '^ℹ fail [0-9]+' test-results/unit.log | awk '{s+=$3} END {print s+0}')
 

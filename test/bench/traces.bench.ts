@@ -119,7 +119,8 @@ export async function chromiumPaint(init: TraceInit, reps: number): Promise<Reco
     const css = readFileSync(join(repoRoot, 'dist/webviews/trace.css'), 'utf8');
     const js = readFileSync(bundle, 'utf8');
     // Typed arrays go over as plain arrays and are rebuilt in the page before the clock starts.
-    const wire = JSON.stringify({ ...init, spans: { ...init.spans, parents: [...init.spans.parents], startUs: [...init.spans.startUs], durationUs: [...init.spans.durationUs], status: [...init.spans.status], types: [...init.spans.types] } });
+    const sp = init.spans;
+    const wire = JSON.stringify({ ...init, spans: { ...sp, names: { text: sp.names.text, ends: [...sp.names.ends] }, ids: { text: sp.ids.text, ends: [...sp.ids.ends] }, parents: [...sp.parents], startUs: [...sp.startUs], durationUs: [...sp.durationUs], status: [...sp.status], types: [...sp.types] } });
     const times: number[] = [];
     let rows = 0;
     for (let i = 0; i < reps; i++) {
@@ -135,6 +136,8 @@ export async function chromiumPaint(init: TraceInit, reps: number): Promise<Reco
         s.durationUs = Float64Array.from(s.durationUs);
         s.status = Uint8Array.from(s.status);
         s.types = Uint8Array.from(s.types);
+        s.names.ends = Uint32Array.from(s.names.ends);
+        s.ids.ends = Uint32Array.from(s.ids.ends);
         const t = performance.now();
         window.dispatchEvent(new MessageEvent('message', { data: { kind: 'push', name: 'trace', payload: raw } }));
         // The frame after the rows exist has laid them out and painted them.

@@ -1,7 +1,7 @@
 import { formatDuration, formatTokens } from '../../extension/core/traces/traceDisplay';
 import { codicon, el } from '../platform/dom';
 import type { PanelClient } from '../platform/panelClient';
-import type { AssessmentView, SpanColumns, SpanDetail, TraceContract, TraceInit, TraceState } from './contract';
+import { packedAt, packedIndexOf, type AssessmentView, type SpanColumns, type SpanDetail, type TraceContract, type TraceInit, type TraceState } from './contract';
 import { jsonNode, jsonSection } from './jsonView';
 import { SpanTree } from './spanTree';
 
@@ -101,7 +101,7 @@ export class TracePage {
     this.detail = main.appendChild(el('div', 'detail'));
     this.root.replaceChildren(header, main);
     this.renderRows();
-    const wanted = this.state.selected ? init.spans.ids.indexOf(this.state.selected) : init.spans.count ? this.tree.roots[0] ?? 0 : -1;
+    const wanted = this.state.selected ? packedIndexOf(init.spans.ids, this.state.selected) : init.spans.count ? this.tree.roots[0] ?? 0 : -1;
     if (wanted >= 0) this.select(wanted, false);
     else this.detail.replaceChildren(el('p', 'empty', 'This trace has no spans.'));
   }
@@ -264,8 +264,8 @@ export class TracePage {
     const type = spans.typeNames[spans.types[i]] ?? 'UNKNOWN';
     icon.className = `type-icon codicon codicon-${error ? 'error' : (TYPE_ICON[type] ?? 'symbol-event')}`;
     icon.title = error ? `${type} (error)` : type;
-    label.textContent = spans.names[i];
-    badge.hidden = !this.spansWithAssessments.has(spans.ids[i]);
+    label.textContent = packedAt(spans.names, i);
+    badge.hidden = !this.spansWithAssessments.has(packedAt(spans.ids, i));
     duration.textContent = durationText(spans.durationUs[i]);
     const bar = (row.lastElementChild as HTMLElement).firstElementChild as HTMLElement;
     const total = spans.totalUs > 0 ? spans.totalUs : 1;
@@ -296,7 +296,7 @@ export class TracePage {
     const tree = this.tree;
     if (!init || !tree || i < 0 || i >= init.spans.count) return;
     this.selected = i;
-    this.state = { traceId: init.header.traceId, selected: init.spans.ids[i] };
+    this.state = { traceId: init.header.traceId, selected: packedAt(init.spans.ids, i) };
     this.client.setState(this.state);
     const row = tree.reveal(i);
     if (scroll && this.scroller) {
@@ -314,7 +314,7 @@ export class TracePage {
     const init = this.init!;
     const gen = this.generation;
     const box = this.detail!;
-    box.replaceChildren(el('p', 'empty', `Loading ${init.spans.names[i]}…`));
+    box.replaceChildren(el('p', 'empty', `Loading ${packedAt(init.spans.names, i)}…`));
     try {
       const d = await this.client.request('span', { traceId: init.header.traceId, index: i });
       if (gen !== this.generation || this.selected !== i) return;
@@ -371,8 +371,8 @@ export class TracePage {
       box.after(form);
       return;
     }
-    const spanName = this.selected >= 0 ? init.spans.names[this.selected] : undefined;
-    const spanId = this.selected >= 0 ? init.spans.ids[this.selected] : undefined;
+    const spanName = this.selected >= 0 ? packedAt(init.spans.names, this.selected) : undefined;
+    const spanId = this.selected >= 0 ? packedAt(init.spans.ids, this.selected) : undefined;
     const field = (label: string, control: HTMLElement) => {
       const l = form.appendChild(el('label'));
       l.append(el('span', undefined, label), control);

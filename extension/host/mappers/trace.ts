@@ -1,6 +1,6 @@
-import { linkedPromptsOf, TRACE_KEY, tokenUsageOf, type Assessment, type Trace } from '../../core/traces/entities';
+import { linkedPromptsOf, TRACE_KEY, tokenUsageOf, type Assessment, type Span, type Trace } from '../../core/traces/entities';
 import { spanTypeOf } from '../../core/traces/spanJson';
-import type { AssessmentView, SpanColumns, SpanDetail, TraceHeader, TraceInit } from '../../../webviews/trace/contract';
+import { packStrings, type AssessmentView, type SpanColumns, type SpanDetail, type TraceHeader, type TraceInit } from '../../../webviews/trace/contract';
 
 /**
  * Trace → the trace panel's payloads (webviews/trace/contract.ts). No `vscode` import: plain-Node
@@ -33,17 +33,56 @@ export function assessmentView(a: Assessment): AssessmentView {
   };
 }
 
+/** Digits a double holds exactly (< 2^53 ≈ 9.007e15). */
+const TAIL = 15;
+
+/**
+ * Start times as doubles without BigInt, when every start has the same length and the same digits
+ * before its last 15 (any trace shorter than ~11 days, unless it straddles such a boundary): the
+ * last 15 digits are then exact doubles and their differences are the exact offsets.
+ */
+function sharedPrefixTails(spans: readonly Span[]): Float64Array | undefined {
+  if (spans.length === 0) return undefined;
+  const first = spans[0].startTimeNs;
+  if (first.length <= TAIL || first[0] === '-') return undefined;
+  const cut = first.length - TAIL;
+  const prefix = first.slice(0, cut);
+  const tails = new Float64Array(spans.length);
+  for (let i = 0; i < spans.length; i++) {
+    const t = spans[i].startTimeNs;
+    if (t.length !== first.length || !t.startsWith(prefix)) return undefined;
+    tails[i] = Number(t.slice(cut));
+  }
+  return tails;
+}
+
+/** end − start in ns, exact; `startTail` is the start's last 15 digits when sharedPrefixTails applied. */
+function nsBetween(start: string, end: string, startTail: number | undefined): number {
+  if (startTail !== undefined && end.length === start.length) {
+    const cut = start.length - TAIL;
+    if (end.startsWith(start.slice(0, cut))) return Number(end.slice(cut)) - startTail;
+  }
+  return Number(BigInt(end) - BigInt(start));
+}
+
 /** Spans sorted by start (ties by id, for a stable order), as columns. Returns the order too. */
 export function spanColumns(trace: Trace): { columns: SpanColumns; order: number[] } {
   const spans = trace.spans;
   const n = spans.length;
   // Offsets from the earliest start as doubles (exact to the ns for any trace under ~104 days), so
   // sorting compares numbers, not BigInts.
-  const startBig = spans.map((s) => BigInt(s.startTimeNs));
-  let t0 = n ? startBig[0] : 0n;
-  for (const b of startBig) if (b < t0) t0 = b;
   const relNs = new Float64Array(n);
-  for (let i = 0; i < n; i++) relNs[i] = Number(startBig[i] - t0);
+  const tails = sharedPrefixTails(spans);
+  if (tails) {
+    let t0 = Infinity;
+    for (let i = 0; i < n; i++) if (tails[i] < t0) t0 = tails[i];
+    for (let i = 0; i < n; i++) relNs[i] = tails[i] - t0;
+  } else {
+    const startBig = spans.map((s) => BigInt(s.startTimeNs));
+    let t0 = n ? startBig[0] : 0n;
+    for (const b of startBig) if (b < t0) t0 = b;
+    for (let i = 0; i < n; i++) relNs[i] = Number(startBig[i] - t0);
+  }
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => relNs[a] - relNs[b] || (spans[a].spanId < spans[b].spanId ? -1 : 1));
   const position = new Map<string, number>();
   order.forEach((orig, pos) => position.set(spans[orig].spanId, pos));
@@ -65,7 +104,7 @@ export function spanColumns(trace: Trace): { columns: SpanColumns; order: number
     parents[pos] = p === undefined || p === pos ? -1 : p;
     const st = relNs[order[pos]] / 1000;
     startUs[pos] = st;
-    const dur = s.endTimeNs === undefined ? -1 : Number(BigInt(s.endTimeNs) - startBig[order[pos]]) / 1000;
+    const dur = s.endTimeNs === undefined ? -1 : nsBetween(s.startTimeNs, s.endTimeNs, tails ? tails[order[pos]] : undefined) / 1000;
     durationUs[pos] = dur;
     if (dur >= 0 && st + dur > endMax) endMax = st + dur;
     status[pos] = STATUS[s.statusCode] ?? 0;
@@ -79,7 +118,7 @@ export function spanColumns(trace: Trace): { columns: SpanColumns; order: number
     }
     types[pos] = ti;
   }
-  return { columns: { count: n, names, ids, parents, startUs, durationUs, status, types, typeNames, totalUs: endMax }, order };
+  return { columns: { count: n, names: packStrings(names), ids: packStrings(ids), parents, startUs, durationUs, status, types, typeNames, totalUs: endMax }, order };
 }
 
 export function traceHeader(trace: Trace, feedback: TraceHeader['feedback']): TraceHeader {

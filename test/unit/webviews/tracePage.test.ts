@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { FileStore } from '../../../extension/core/store/fileStoreWriter';
+import type { Span, Trace } from '../../../extension/core/traces/entities';
+import { spanColumns } from '../../../extension/host/mappers/trace';
 import { loadedTrace, traceRequests, type LoadedTrace } from '../../../extension/host/traceRequests';
 import { createPanelClient } from '../../../webviews/platform/panelClient';
-import type { TraceContract } from '../../../webviews/trace/contract';
+import { packedAt, packedIndexOf, packStrings, type TraceContract } from '../../../webviews/trace/contract';
 import { ROW_HEIGHT, TracePage } from '../../../webviews/trace/page';
 import { bigTrace } from '../../support/bigTrace';
 import { installDom, settle } from '../../support/dom';
@@ -171,4 +173,40 @@ describe('trace page', () => {
     const fails = [...root.querySelectorAll<HTMLElement>('.row:not([hidden])')].filter((r) => Number(r.dataset.index) % 97 === 0 && r.dataset.index !== '0');
     for (const r of fails) assert.ok(r.classList.contains('error'));
   });
+});
+
+test('span names and ids travel as one packed string each and unpack exactly', () => {
+  const values = ['agent', '', 'café 日本 🙂', 'a"b\\c\n', '', 'x'];
+  const packed = packStrings(values);
+  assert.equal(packed.ends.length, values.length);
+  assert.deepEqual(values.map((_, i) => packedAt(packed, i)), values);
+  assert.equal(packedIndexOf(packed, 'café 日本 🙂'), 2);
+  assert.equal(packedIndexOf(packed, ''), 1, 'the first empty string');
+  assert.equal(packedIndexOf(packed, 'agen'), -1, 'a prefix is not a value');
+  assert.equal(packedIndexOf(packed, 'tcafé'), -1, 'nor text across two values');
+  assert.deepEqual(JSON.parse(JSON.stringify(packed.text)), packed.text);
+});
+
+test('span offsets and durations are exact whether or not the times share their leading digits', () => {
+  const span = (id: string, start: string, end?: string): Span => ({ spanId: id, parentId: null, name: id, startTimeNs: start, ...(end ? { endTimeNs: end } : {}), statusCode: 'OK', statusMessage: '', attributes: {}, events: [] });
+  const info = { traceId: 't', experimentId: '1', requestTime: 0, state: 'OK' as const, metadata: {}, tags: {}, assessments: [] };
+  const exact = (t: Trace) => {
+    const t0 = t.spans.map((s) => BigInt(s.startTimeNs)).reduce((a, b) => (b < a ? b : a));
+    return [...t.spans]
+      .sort((a, b) => (BigInt(a.startTimeNs) < BigInt(b.startTimeNs) ? -1 : 1))
+      .map((s) => [Number(BigInt(s.startTimeNs) - t0) / 1000, s.endTimeNs ? Number(BigInt(s.endTimeNs) - BigInt(s.startTimeNs)) / 1000 : -1]);
+  };
+  const cases: Trace[] = [
+    // shared leading digits: the fast path (ns beyond a double's exact range, odd last digits)
+    { info, spans: [span('b', '1795971482682562313', '1795971482682563999'), span('a', '1795971482468403177', '1795971623468088635'), span('c', '1795971482682562314')] },
+    // an end past the next 10^15 boundary, and starts on both sides of one: BigInt
+    { info, spans: [span('a', '1795999999999999999', '1796000000000000001'), span('b', '1796000000000000003', '1796000000000000004')] },
+    // starts of different lengths, and short times
+    { info, spans: [span('a', '999999999999999999', '1000000000000000001'), span('b', '1000000000000000000', '1000000000000000007')] },
+    { info, spans: [span('a', '5', '9'), span('b', '7', '8')] },
+  ];
+  for (const t of cases) {
+    const { columns } = spanColumns(t);
+    assert.deepEqual([...columns.startUs].map((s, i) => [s, columns.durationUs[i]]), exact(t));
+  }
 });
