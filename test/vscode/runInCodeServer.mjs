@@ -26,6 +26,7 @@ import { registryFlows } from './registryFlows.mjs';
 import { runnerFlow, runnerSweepFlow } from './runnerFlows.mjs';
 import { addTraces, traceFlows } from './traceFlows.mjs';
 import { addEvaluations, evaluationFlows } from './evaluationFlows.mjs';
+import { gatewayFlow } from './gatewayFlows.mjs';
 
 const SUITE_TIMEOUT_MS = 150_000;
 /** Runs in the paging flow's experiment (MLWB_MANY_RUNS overrides, e.g. for a quick local pass). */
@@ -141,7 +142,7 @@ async function main() {
   phase('workspace written by mlflow, extensions installed');
   const browser = await launchBrowser();
   cleanups.push(() => browser.close());
-  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, ...experimentsViewFlows, runsTableFlow, registryEditFlow, runnerFlow, runnerSweepFlow, ...lifecycleFlows, ...promptFlows, ...registryFlows, servingFlow, ...traceFlows, ...evaluationFlows] });
+  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, ...experimentsViewFlows, runsTableFlow, registryEditFlow, runnerFlow, runnerSweepFlow, ...lifecycleFlows, ...promptFlows, ...registryFlows, servingFlow, ...traceFlows, ...evaluationFlows, gatewayFlow] });
   if (!process.env.MLWB_SKIP_RESTRICTED) await runPass({ tmp, name: 'restricted', trusted: false, extensionsDir, workspace, expected, browser, flows: restrictedFlows });
   // MLflow's default store: the same store cases and the views flow on a workspace holding mlflow.db.
   if (sqlite) await runPass({ tmp, name: 'sqlite', trusted: true, extensionsDir, workspace: sqlite.workspace, expected: sqlite.expected, browser, flows: [userFlows[0], registryEditFlow], mode: 'stores', store: 'sqlite' });
