@@ -36,9 +36,19 @@ export class GatewayPlaygrounds implements vscode.Disposable {
   }
 
   show(selection: PlaygroundSelection = {}): void {
-    if (!this.host) this.attach(this.kind.create(this.context.extensionUri, 'AI Gateway Playground', vscode.ViewColumn.Active));
-    else this.host.panel.reveal(undefined, false);
-    if (selection.endpoint || selection.prompt) this.host?.push('select', selection);
+    const wanted = selection.endpoint || selection.prompt;
+    const open = this.host;
+    if (!open) {
+      this.attach(this.kind.create(this.context.extensionUri, 'AI Gateway Playground', vscode.ViewColumn.Active));
+      // Queued until the page is ready; the page holds it until the catalog arrives.
+      if (wanted) this.host?.push('select', selection);
+      return;
+    }
+    open.panel.reveal(undefined, false);
+    // An endpoint or version created since the page loaded must be in its lists before it is picked.
+    void this.load(open).then(() => {
+      if (wanted) open.push('select', selection);
+    });
   }
 
   private attach(panel: vscode.WebviewPanel): void {
@@ -69,7 +79,7 @@ export class GatewayPlaygrounds implements vscode.Disposable {
     const s = this.session.state;
     if (s.kind === 'none') return 'No tracking store is open. The AI Gateway lives in an MLflow server: select one with "MLflow: Select Tracking Store".';
     if (s.kind !== 'connected') return `The tracking store ${s.uri} is not open (${s.kind === 'error' ? s.message : 'connecting'}).`;
-    return `The open store (${s.store.kind}) is not an MLflow server: the AI Gateway runs inside \`mlflow server\`. Select a server (http://…) as the tracking store.`;
+    return `The open store (${s.store.kind}) is not an MLflow server: the AI Gateway runs inside mlflow server. Select a server (http://…) as the tracking store.`;
   }
 
   private async load(host: PanelHost<PlaygroundContract>): Promise<void> {

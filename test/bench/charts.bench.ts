@@ -1,20 +1,26 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { openStore } from '../../extension/core/store/openStore';
 import { startMlflowServer } from '../support/mlflowServer';
 import { mlflowEnv, mlflowPython, repoRoot } from '../support/python';
 import { benchCacheDir } from './benchStores';
 import { median, round } from './benchTiming';
+import { chartsWebviewBench } from './chartsWebview';
 
 /**
  * Issue #9's chart benchmark. RUNS runs × STEPS steps of one metric (`loss`), as a file store and
  * as MLflow's SQLite store (test/bench/make_chart_bench.py; cached in ~/.cache/mlflow-workbench-bench/).
  *
  * - host load + downsample: what the chart panel does for all runs (read, sample to 1,000 points,
- *   pack for the webview), in a child process per store kind (SQLite under Node 24 for node:sqlite);
+ *   pack for the webview), in a child process per store kind (SQLite under Node 24 for node:sqlite)
+ *   running chartLoadTimer.ts bundled as the extension is; wall and CPU time;
  * - payload bytes: what would be posted to the webview;
+ * - the page (chartsWebview.ts): the shipped chart bundle in Chromium, fed the host's real answer for
+ *   all runs of the file store: time from the data reaching the page to the chart on screen, and
+ *   the page's JavaScript heap;
  * - `mlwb history` of CLI_RUNS runs with --max-points 1000, as a whole process, against a whole
  *   Python process calling MlflowClient.get_metric_history for the same runs;
  * - MLflow's own sampled read: `get-history-bulk-interval` of a real `mlflow server` on the SQLite
@@ -73,14 +79,21 @@ function ensureStores(runs: number, steps: number): Stores {
   };
 }
 
-function hostLoad(node: string, uri: string, runIds: string[], reps: number) {
-  const r = spawnSync(node, ['--import', 'tsx', join(repoRoot, 'test/bench/chartLoadTimer.ts'), JSON.stringify({ uri, runIds, key: 'loss', maxPoints: MAX_POINTS, reps })], {
+/** chartLoadTimer.ts as one CommonJS file, bundled as scripts/build.mjs bundles the extension (no tsx in the timed process). */
+function bundleTimer(dir: string): string {
+  const outfile = join(dir, 'chartLoadTimer.cjs');
+  esbuild.buildSync({ entryPoints: [join(repoRoot, 'test/bench/chartLoadTimer.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, absWorkingDir: repoRoot, external: ['vscode'], logLevel: 'error' });
+  return outfile;
+}
+
+function hostLoad(node: string, timer: string, uri: string, runIds: string[], reps: number) {
+  const r = spawnSync(node, [timer, JSON.stringify({ uri, runIds, key: 'loss', maxPoints: MAX_POINTS, reps })], {
     cwd: repoRoot,
     encoding: 'utf8',
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
   });
   if (r.status !== 0) throw new Error(`chartLoadTimer on ${uri} failed:\n${r.stderr.slice(-3000)}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { cold_ms: number; median_ms: number; payload_bytes: number; points_sent: number; points_logged: number };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { cold_ms: number; median_ms: number; median_cpu_ms: number; payload_bytes: number; points_sent: number; points_logged: number };
 }
 
 /** Wall-clock time of a whole process, `reps` times; stdout must satisfy `check`. */
@@ -102,16 +115,36 @@ export default async function chartsBench() {
   const cliRuns = Math.min(runs, envInt('MLWB_CHART_BENCH_CLI_RUNS', 20));
   const reps = envInt('MLWB_BENCH_REPS', 3);
   const stores = ensureStores(runs, steps);
+  const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
+  const loadBefore = load();
 
-  log('host load + downsample, file store (Node 20)');
-  const fileHost = hostLoad(process.execPath, stores.file.uri, stores.file.runIds, reps);
-  log('host load + downsample, SQLite (Node 24, node:sqlite)');
-  const sqliteHost = hostLoad(node24(), stores.sqlite.uri, stores.sqlite.runIds, reps);
+  const timerDir = mkdtempSync(join(tmpdir(), 'mlwb-chart-timer-'));
+  let fileHost: ReturnType<typeof hostLoad>;
+  let sqliteHost: ReturnType<typeof hostLoad>;
+  try {
+    const timer = bundleTimer(timerDir);
+    log('host load + downsample, file store (Node 20)');
+    fileHost = hostLoad(process.execPath, timer, stores.file.uri, stores.file.runIds, reps);
+    log('host load + downsample, SQLite (Node 24, node:sqlite)');
+    sqliteHost = hostLoad(node24(), timer, stores.sqlite.uri, stores.sqlite.runIds, reps);
+  } finally {
+    rmSync(timerDir, { recursive: true, force: true });
+  }
   log(`host results: ${JSON.stringify({ file: fileHost, sqlite: sqliteHost })}`);
   for (const [name, h] of [['file', fileHost], ['sqlite', sqliteHost]] as const) {
     if (h.points_logged !== runs * steps) throw new Error(`${name}: read ${h.points_logged} logged points, expected ${runs * steps}`);
     if (h.points_sent > runs * MAX_POINTS) throw new Error(`${name}: ${h.points_sent} points sent, more than ${MAX_POINTS} per run`);
   }
+
+  log('the chart page in Chromium, fed the file store answer for all runs');
+  const fileStore = await openStore(stores.file.uri);
+  let webview;
+  try {
+    webview = await chartsWebviewBench(fileStore, stores.file.runIds, 'loss', MAX_POINTS, reps);
+  } finally {
+    await fileStore.close?.();
+  }
+  log(`webview: ${JSON.stringify(webview)}`);
 
   // The CLI as shipped: one bundle, a whole process per call.
   const tmp = mkdtempSync(join(tmpdir(), 'mlwb-chart-bench-'));
@@ -182,12 +215,15 @@ export default async function chartsBench() {
   const sqliteCli = cli_vs_python.sqlite as { python_over_mlwb: number };
   return {
     sizes: { runs, steps, cli_runs: cliRuns, max_points: MAX_POINTS, reps },
+    machine_load: { loadavg_before: loadBefore, loadavg_after: load(), cpus: (await import('node:os')).cpus().length },
     host_load_downsample: { file: fileHost, sqlite: sqliteHost },
+    webview,
     cli_vs_python,
     mlflow_server_bulk_interval_sqlite: bulk,
     goals: {
-      file_load_le_1500ms: { value_ms: fileHost.median_ms, cold_ms: fileHost.cold_ms, met: fileHost.median_ms <= 1500 },
-      sqlite_load_le_2000ms: { value_ms: sqliteHost.median_ms, cold_ms: sqliteHost.cold_ms, met: sqliteHost.median_ms <= 2000 },
+      file_load_le_1500ms: { value_ms: fileHost.median_ms, cpu_ms: fileHost.median_cpu_ms, cold_ms: fileHost.cold_ms, met: fileHost.median_ms <= 1500 },
+      sqlite_load_le_2000ms: { value_ms: sqliteHost.median_ms, cpu_ms: sqliteHost.median_cpu_ms, cold_ms: sqliteHost.cold_ms, met: sqliteHost.median_ms <= 2000 },
+      first_chart_le_300ms: { value_ms: webview.first_chart_ms.median_ms, met: webview.first_chart_ms.median_ms <= 300 },
       payload_le_2MB: { file_bytes: fileHost.payload_bytes, sqlite_bytes: sqliteHost.payload_bytes, met: Math.max(fileHost.payload_bytes, sqliteHost.payload_bytes) <= 2 * 1024 * 1024 },
       mlwb_10x_python: { file: fileCli.python_over_mlwb, sqlite: sqliteCli.python_over_mlwb, met: fileCli.python_over_mlwb >= 10 && sqliteCli.python_over_mlwb >= 10 },
     },

@@ -77,7 +77,7 @@ async function tokenClass(page, text) {
 
 let registered = false;
 /** Registers qa-prompt (v1 @production, v2) and chat-prompt with the real mlflow, once per workspace. */
-function registerPrompts(workspace) {
+export function registerPrompts(workspace) {
   if (registered) return;
   python([join(repo, 'test/support/mlflow_prompts.py'), 'make', storeUri(workspace)], workspace);
   registered = true;

@@ -25,6 +25,8 @@ import { lifecycleFlows } from './lifecycleFlows.mjs';
 import { registryFlows } from './registryFlows.mjs';
 import { runnerFlow, runnerSweepFlow } from './runnerFlows.mjs';
 import { addTraces, traceFlows } from './traceFlows.mjs';
+import { addEvaluations, evaluationFlows } from './evaluationFlows.mjs';
+import { gatewayFlow } from './gatewayFlows.mjs';
 
 const SUITE_TIMEOUT_MS = 150_000;
 /** Runs in the paging flow's experiment (MLWB_MANY_RUNS overrides, e.g. for a quick local pass). */
@@ -131,7 +133,8 @@ async function main() {
   const [{ workspace, expected }, sqlite, hostile] = await Promise.all([
     // The file-store workspace also gets a 1,000-run experiment for the paging flow.
     // …and an experiment of traces for the trace flows.
-    prepareWorkspace(join(tmp, 'fixture')).then(async (w) => (await addManyRuns(join(tmp, 'fixture'), MANY_RUNS), addTraces(join(tmp, 'fixture')), w)),
+    // …and the evaluation runs for the evaluation flow.
+    prepareWorkspace(join(tmp, 'fixture')).then(async (w) => (await addManyRuns(join(tmp, 'fixture'), MANY_RUNS), addTraces(join(tmp, 'fixture')), addEvaluations(join(tmp, 'fixture')), w)),
     process.env.MLWB_SKIP_SQLITE ? undefined : prepareWorkspace(join(tmp, 'fixture-sqlite'), 'sqlite'),
     process.env.MLWB_SKIP_SQLITE || process.env.MLWB_SKIP_RESTRICTED ? undefined : prepareWorkspace(join(tmp, 'fixture-hostile'), 'sqlite'),
     installExtensions(extensionsDir, [join(repo, 'out', 'mlflow-workbench.vsix'), runnerVsix]),
@@ -139,7 +142,7 @@ async function main() {
   phase('workspace written by mlflow, extensions installed');
   const browser = await launchBrowser();
   cleanups.push(() => browser.close());
-  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, ...experimentsViewFlows, runsTableFlow, registryEditFlow, runnerFlow, runnerSweepFlow, ...lifecycleFlows, ...promptFlows, ...registryFlows, servingFlow, ...traceFlows] });
+  await runPass({ tmp, name: 'trusted', trusted: true, extensionsDir, workspace, expected, browser, flows: [...userFlows, ...experimentsViewFlows, runsTableFlow, registryEditFlow, runnerFlow, runnerSweepFlow, ...lifecycleFlows, ...promptFlows, ...registryFlows, servingFlow, ...traceFlows, ...evaluationFlows, gatewayFlow] });
   if (!process.env.MLWB_SKIP_RESTRICTED) await runPass({ tmp, name: 'restricted', trusted: false, extensionsDir, workspace, expected, browser, flows: restrictedFlows });
   // MLflow's default store: the same store cases and the views flow on a workspace holding mlflow.db.
   if (sqlite) await runPass({ tmp, name: 'sqlite', trusted: true, extensionsDir, workspace: sqlite.workspace, expected: sqlite.expected, browser, flows: [userFlows[0], registryEditFlow], mode: 'stores', store: 'sqlite' });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repo } from './build.mjs';
 import { expand, openMlflowContainer, pane, row, runCommand, waitForFrame } from './uiFlows.mjs';
+import { registerPrompts } from './promptFlows.mjs';
 import { mlflowPython } from './workspace.mjs';
 
 const EXPERIMENT = 'genai-traces';
@@ -119,6 +120,15 @@ export const traceFlows = [
       assert.notEqual(theme2, theme1);
       await shot(`24-trace-panel-${theme2}`);
       await toggleTheme(page, frame);
+
+      // the linked prompt (tag mlflow.linkedPrompts: qa-prompt v2) opens that version's template
+      registerPrompts(workspace);
+      const link = frame.locator('[data-prompt="qa-prompt"]');
+      assert.equal((await link.innerText()).trim(), 'qa-prompt v2');
+      await link.click();
+      await page.locator('.tab', { hasText: 'qa-prompt v2' }).first().waitFor({ timeout: 20_000 });
+      await page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: 'briefly,' }).first().waitFor({ timeout: 15_000 });
+      await shot('25-trace-linked-prompt');
       await runCommand(page, 'View: Close All Editors');
     },
   },

@@ -75,6 +75,14 @@ export interface RenderedChart {
   barHeights?: (number | null)[];
 }
 
+/**
+ * User-timing marks of a card's whole-range load (detail: the metric key), for the benchmark:
+ * series answer received, chart drawn on its canvas, and the frame after (on screen).
+ */
+export const MARK_DATA = 'mlwb:charts:data';
+export const MARK_DRAWN = 'mlwb:charts:drawn';
+export const MARK_PAINTED = 'mlwb:charts:painted';
+
 /** Read-only view of what is drawn, for tests (window.__mlwbCharts). */
 export interface ChartsTestHook {
   ready: boolean;
@@ -473,6 +481,7 @@ export class ChartsPage {
         stepRange,
         xMetric: this.state.xAxis === 'metric' ? this.state.xMetric : undefined,
       });
+      if (!stepRange) performance.mark(MARK_DATA, { detail: card.key });
       card.serverSampled = res.serverSampled;
       card.errors = res.errors;
       return new Map(res.series.map((w) => [w.runId, { series: fromWire(w), x: w.x }]));
@@ -489,6 +498,9 @@ export class ChartsPage {
       card.zoom = undefined;
       card.zoomed = undefined;
       this.draw(card);
+      // chart.js draws synchronously (no animation); the frame after is when it is on screen.
+      performance.mark(MARK_DRAWN, { detail: card.key });
+      requestAnimationFrame(() => setTimeout(() => performance.mark(MARK_PAINTED, { detail: card.key })));
     } catch (e) {
       card.canvasBox.replaceChildren(el('p', 'error', `Cannot load ${card.key}: ${e instanceof Error ? e.message : String(e)}`));
     } finally {

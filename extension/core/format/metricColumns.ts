@@ -1,4 +1,4 @@
-import { decimalToDouble } from './exactDecimal';
+import { decimalToDouble, MAX_EXP10, MIN_EXP10 } from './exactDecimal';
 import { MetricLineError, parsePythonFloat } from './metricFile';
 
 /**
@@ -38,6 +38,10 @@ const MINUS = 0x2d;
 const PLUS = 0x2b;
 const DOT = 0x2e;
 const TWO53 = 9007199254740992;
+// Module-level copies: an imported binding can be a property read per use (CommonJS output).
+const Q_MIN = MIN_EXP10;
+const Q_MAX = MAX_EXP10;
+const toDouble = decimalToDouble;
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 function text(buf: Uint8Array, s: number, e: number): string {
@@ -274,7 +278,7 @@ export function parseMetricColumns(buf: Uint8Array, opts: ParseColumnsOptions = 
       } else next = end;
       if (sneg) step = -step;
       if (sig === 0) v = 0;
-      else if (sig <= 19 && q >= -22 && q <= 22) v = decimalToDouble(m1, m2, n2, q);
+      else if (sig <= 19 && q >= Q_MIN && q <= Q_MAX) v = toDouble(m1, m2, n2, q);
       else v = NaN;
       // NaN: not provably exact here (more digits, a far exponent, a near tie): the text parse
       // of a plain decimal is the same correctly rounded conversion.

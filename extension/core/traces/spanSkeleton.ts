@@ -283,6 +283,8 @@ function readSpan(s: Scanner, where: string): Span {
   let endNs: string | undefined;
   let status = { code: 'UNSET', message: '' };
   let spanType: string | undefined;
+  let attrStart = -1;
+  let attrEnd = -1;
   let events: SpanEvent[] = NO_EVENTS;
   let eventsRaw: unknown;
   if (s.ws() === RB) s.pos++;
@@ -347,7 +349,10 @@ function readSpan(s: Scanner, where: string): Span {
         case 10:
           if (s.key(K_ATTRS)) {
             s.expect(COLON);
+            s.ws();
+            attrStart = s.pos;
             spanType = attributesSpanType(s);
+            attrEnd = s.pos;
           } else handled = false;
           break;
         default:
@@ -367,7 +372,7 @@ function readSpan(s: Scanner, where: string): Span {
   }
   if (!spanId || startNs === undefined) throw new StoreError('CORRUPT_DATA', `${where}: a span lacks span_id or start_time_unix_nano`, where);
   if (eventsRaw !== undefined) events = eventsOf(eventsRaw, startNs);
-  return new SkeletonSpan(spanId, parentId, name, startNs, endNs !== undefined && endNs !== '0' ? endNs : undefined, status.code, status.message, spanType, events, s.buf, start, s.pos);
+  return new SkeletonSpan(spanId, parentId, name, startNs, endNs !== undefined && endNs !== '0' ? endNs : undefined, status.code, status.message, spanType, events, attrStart >= 0 ? s.buf : undefined, attrStart, attrEnd);
 }
 
 const statusText = (text: string) => statusOf(JSON.parse(text));
@@ -405,8 +410,9 @@ function attributesSpanType(s: Scanner): string | undefined {
 }
 
 /**
- * A span whose attributes are still bytes: the first read parses its slice of the document (the
- * whole buffer stays referenced while any span of it lives; it is the trace's own file, once).
+ * A span whose attributes are still bytes: the first read parses the attributes object's slice of
+ * the document (the whole buffer stays referenced while any span of it lives; it is the trace's own
+ * file, once).
  */
 class SkeletonSpan implements Span {
   private decoded: Record<string, unknown> | undefined;
@@ -421,8 +427,8 @@ class SkeletonSpan implements Span {
     private readonly typeFound: string | undefined,
     readonly events: SpanEvent[],
     private bytes: Buffer | undefined,
-    private readonly start: number,
-    private readonly end: number,
+    private readonly attrStart: number,
+    private readonly attrEnd: number,
   ) {}
 
   /** Known from the scan: the attributes held no string `mlflow.spanType`, which spanTypeOf reads as UNKNOWN. */
@@ -432,10 +438,13 @@ class SkeletonSpan implements Span {
 
   get attributes(): Record<string, unknown> {
     if (!this.decoded) {
-      const text = this.bytes!.toString('utf8', this.start, this.end);
-      let raw: Record<string, unknown>;
+      let raw: Record<string, unknown> = {};
       try {
-        raw = record(record(nanoJsonParse(text)).attributes);
+        if (this.bytes) {
+          const text = this.bytes.toString('utf8', this.attrStart, this.attrEnd);
+          // A bare *_unix_nano number among the attributes keeps its digits, as in the full parse.
+          raw = record(text.includes('_unix_nano"') ? nanoJsonParse(text) : JSON.parse(text));
+        }
       } catch (e) {
         throw new StoreError('CORRUPT_DATA', `The attributes of span ${this.spanId} are not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
       }

@@ -92,7 +92,11 @@ describe('traces.json skeleton scan', () => {
       span({ span_id: 'AAAAAAAAAAI=', attributes: { other: '1' }, end_time_unix_nano: 0, status: { code: 'STATUS_CODE_ERROR' } }),
       // a span type that is not a string, attributes empty
       span({ span_id: 'AAAAAAAAAAM=', attributes: { 'mlflow.spanType': '7' } }),
-      span({ span_id: 'AAAAAAAAAAQ=', attributes: {} , name: ''}),
+      span({ span_id: 'AAAAAAAAAAQ=', attributes: {}, name: '' }),
+      // not what MLflow writes, but read alike: a bare nanosecond number and a nested object among the attributes
+      span({ span_id: 'AAAAAAAAAAU=', attributes: { 'x.time_unix_nano': '@@1795971482682562401@@', obj: { a: [1, '}'] } } }),
+      // no attributes at all
+      { span_id: 'AAAAAAAAAAY=', name: 'bare', start_time_unix_nano: '@@1795971482682562402@@' },
     ];
     for (const space of [undefined, 1, 4]) {
       const read = sameAsFullParse(doc(spans, space, { request: '{"a": 1}', other: [1, { b: '}' }] }));
