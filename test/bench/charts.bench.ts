@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { loadavg } from 'node:os';
 import { openStore } from '../../extension/core/store/openStore';
 import { startMlflowServer } from '../support/mlflowServer';
 import { mlflowEnv, mlflowPython, repoRoot } from '../support/python';
@@ -16,7 +15,8 @@ import { chartsWebviewBench } from './chartsWebview';
  * as MLflow's SQLite store (test/bench/make_chart_bench.py; cached in ~/.cache/mlflow-workbench-bench/).
  *
  * - host load + downsample: what the chart panel does for all runs (read, sample to 1,000 points,
- *   pack for the webview), in a child process per store kind (SQLite under Node 24 for node:sqlite);
+ *   pack for the webview), in a child process per store kind (SQLite under Node 24 for node:sqlite)
+ *   running chartLoadTimer.ts bundled as the extension is; wall and CPU time;
  * - payload bytes: what would be posted to the webview;
  * - the page (chartsWebview.ts): the shipped chart bundle in Chromium, fed the host's real answer for
  *   all runs of the file store: time from the data reaching the page to the chart on screen, and
@@ -79,8 +79,15 @@ function ensureStores(runs: number, steps: number): Stores {
   };
 }
 
-function hostLoad(node: string, uri: string, runIds: string[], reps: number) {
-  const r = spawnSync(node, ['--import', 'tsx', join(repoRoot, 'test/bench/chartLoadTimer.ts'), JSON.stringify({ uri, runIds, key: 'loss', maxPoints: MAX_POINTS, reps })], {
+/** chartLoadTimer.ts as one CommonJS file, bundled as scripts/build.mjs bundles the extension (no tsx in the timed process). */
+function bundleTimer(dir: string): string {
+  const outfile = join(dir, 'chartLoadTimer.cjs');
+  esbuild.buildSync({ entryPoints: [join(repoRoot, 'test/bench/chartLoadTimer.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, absWorkingDir: repoRoot, external: ['vscode'], logLevel: 'error' });
+  return outfile;
+}
+
+function hostLoad(node: string, timer: string, uri: string, runIds: string[], reps: number) {
+  const r = spawnSync(node, [timer, JSON.stringify({ uri, runIds, key: 'loss', maxPoints: MAX_POINTS, reps })], {
     cwd: repoRoot,
     encoding: 'utf8',
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
@@ -111,10 +118,18 @@ export default async function chartsBench() {
   const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
   const loadBefore = load();
 
-  log('host load + downsample, file store (Node 20)');
-  const fileHost = hostLoad(process.execPath, stores.file.uri, stores.file.runIds, reps);
-  log('host load + downsample, SQLite (Node 24, node:sqlite)');
-  const sqliteHost = hostLoad(node24(), stores.sqlite.uri, stores.sqlite.runIds, reps);
+  const timerDir = mkdtempSync(join(tmpdir(), 'mlwb-chart-timer-'));
+  let fileHost: ReturnType<typeof hostLoad>;
+  let sqliteHost: ReturnType<typeof hostLoad>;
+  try {
+    const timer = bundleTimer(timerDir);
+    log('host load + downsample, file store (Node 20)');
+    fileHost = hostLoad(process.execPath, timer, stores.file.uri, stores.file.runIds, reps);
+    log('host load + downsample, SQLite (Node 24, node:sqlite)');
+    sqliteHost = hostLoad(node24(), timer, stores.sqlite.uri, stores.sqlite.runIds, reps);
+  } finally {
+    rmSync(timerDir, { recursive: true, force: true });
+  }
   log(`host results: ${JSON.stringify({ file: fileHost, sqlite: sqliteHost })}`);
   for (const [name, h] of [['file', fileHost], ['sqlite', sqliteHost]] as const) {
     if (h.points_logged !== runs * steps) throw new Error(`${name}: read ${h.points_logged} logged points, expected ${runs * steps}`);
