@@ -23,7 +23,8 @@ export PATH="$node24:$PATH"
 "$cs" --extensions-dir "$demo/extensions" --install-extension "$root/out/mlflow-workbench.vsix" >/dev/null
 mkdir -p "$demo/user-data/User"
 cat > "$demo/user-data/User/settings.json" <<JSON
-{ "mlflow.pythonPath": "$root/.cache/venv/bin/python", "workbench.startupEditor": "none", "security.workspace.trust.enabled": true }
+{ "mlflow.pythonPath": "$root/.cache/venv/bin/python", "workbench.startupEditor": "none", "security.workspace.trust.enabled": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden" }
 JSON
 # code-server's extension host is a remote one: machine-scoped settings such as mlflow.pythonPath
 # are read from the Machine settings there (the User value alone left the runner on python3 from PATH).

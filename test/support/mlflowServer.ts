@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort, healthy } from '../../extension/core/store/localServer';
 import { mlflowEnv, mlflowPython } from './python';
 
@@ -15,6 +18,10 @@ export interface TestServer {
 
 export async function startMlflowServer(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<TestServer> {
   const port = await freePort();
+  // Without a folder of its own the server would work in the repository, where anything that falls
+  // back to MLflow's default store (./mlflow.db) would write.
+  const ownCwd = cwd === undefined ? mkdtempSync(join(tmpdir(), 'mlwb-server-cwd-')) : undefined;
+  cwd ??= ownCwd;
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(mlflowPython(), ['-m', 'mlflow', 'server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1', ...args], {
     env: mlflowEnv({ MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false', ...env }),
@@ -45,6 +52,7 @@ export async function startMlflowServer(args: string[], env: Record<string, stri
       clearTimeout(t);
     }
     kill('SIGKILL');
+    if (ownCwd) rmSync(ownCwd, { recursive: true, force: true });
   };
   const deadline = Date.now() + 90_000;
   while (!(await healthy(url))) {

@@ -21,20 +21,21 @@ import { mlflowEnv, mlflowPython, repoRoot } from '../../support/python';
 
 const script = join(repoRoot, 'test/support/mlflow_prompts.py');
 
-function py<T>(cmd: 'make' | 'read', uri: string, cwd?: string): T {
+/** In the test's folder: the client's prompt search falls back to MLflow's default store, ./mlflow.db, in its working folder. */
+function py<T>(cmd: 'make' | 'read', uri: string, cwd: string): T {
   const r = spawnSync(mlflowPython(), [script, cmd, uri], { env: mlflowEnv(), cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as T;
 }
 
-function loadPrompt(uri: string, promptUri: string): { template: unknown; commit_message: string | null; tags: Record<string, string>; type: string; response_format: unknown } {
+function loadPrompt(uri: string, promptUri: string, cwd: string): { template: unknown; commit_message: string | null; tags: Record<string, string>; type: string; response_format: unknown } {
   const code = `
 import json, sys, mlflow
 mlflow.set_tracking_uri(sys.argv[1]); mlflow.set_registry_uri(sys.argv[1])
 p = mlflow.genai.load_prompt(sys.argv[2])
 print(json.dumps({"template": p.template, "commit_message": p.commit_message, "tags": p.tags, "type": "text" if p.is_text_prompt else "chat", "response_format": p.response_format}))`;
-  const r = spawnSync(mlflowPython(), ['-c', code, uri, promptUri], { env: mlflowEnv(), encoding: 'utf8' });
+  const r = spawnSync(mlflowPython(), ['-c', code, uri, promptUri], { env: mlflowEnv(), cwd, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]);
@@ -106,7 +107,7 @@ for (const c of cases) {
 
     test('the core reads what the Python client reads', async () => {
       const ours = (await listPromptsWithVersions(reader)).map(promptJson);
-      assert.deepEqual(comparable(ours), comparable(py<PyPrompt[]>('read', uri)));
+      assert.deepEqual(comparable(ours), comparable(py<PyPrompt[]>('read', uri, dir)));
       assert.deepEqual(ours.map((p) => p.name), ['chat-prompt', 'qa-prompt']);
       const qa = ours.find((p) => p.name === 'qa-prompt')!;
       assert.deepEqual(qa.versions.map((v) => [v.version, v.aliases]), [['1', ['production']], ['2', []]]);
@@ -118,7 +119,7 @@ for (const c of cases) {
     });
 
     test('mlwb prompts --json prints what the Python client reads', () => {
-      assert.deepEqual(comparable(mlwbPrompts(uri, dir)), comparable(py<PyPrompt[]>('read', uri)));
+      assert.deepEqual(comparable(mlwbPrompts(uri, dir)), comparable(py<PyPrompt[]>('read', uri, dir)));
     });
 
     test('a version registered from editor text loads with mlflow.genai.load_prompt', async () => {
@@ -128,7 +129,7 @@ for (const c of cases) {
       const edited = editorText(base).replace('briefly', 'in one sentence');
       const v3 = await registerPromptVersion(writer, nextVersionOptions(base, templateFromEditor(edited, base.type), 'one sentence'));
       assert.equal(v3.version, '3');
-      const loaded = loadPrompt(uri, 'prompts:/qa-prompt/3');
+      const loaded = loadPrompt(uri, 'prompts:/qa-prompt/3', dir);
       assert.deepEqual(loaded, { template: 'Answer {{question}} in one sentence,\nin a {{style}} tone.', commit_message: 'one sentence', tags: {}, type: 'text', response_format: null });
 
       // Chat prompt: shown indented, stored as json.dumps writes it; response format carried over.
@@ -139,13 +140,13 @@ for (const c of cases) {
       messages[1].content = 'Question: {{question}} ✓';
       const v2 = await registerPromptVersion(writer, nextVersionOptions(chat, templateFromEditor(JSON.stringify(messages, null, 2), chat.type)));
       assert.equal(v2.version, '2');
-      const loadedChat = loadPrompt(uri, 'prompts:/chat-prompt/2');
+      const loadedChat = loadPrompt(uri, 'prompts:/chat-prompt/2', dir);
       assert.equal(loadedChat.type, 'chat');
       assert.deepEqual(loadedChat.template, messages);
       assert.deepEqual(loadedChat.response_format, { type: 'object' });
 
       // The Python client sees exactly what we read back, byte for byte (json.dumps form included).
-      assert.deepEqual(comparable((await listPromptsWithVersions(reader)).map(promptJson)), comparable(py<PyPrompt[]>('read', uri)));
+      assert.deepEqual(comparable((await listPromptsWithVersions(reader)).map(promptJson)), comparable(py<PyPrompt[]>('read', uri, dir)));
       assert.equal((await listPrompts(reader)).length, 2);
     });
 
