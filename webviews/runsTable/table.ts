@@ -14,6 +14,11 @@ import { rowWindow } from './virtualWindow';
  *
  * - Only the rows in (or near) the viewport exist as elements; a fixed row height maps the scroll
  *   position to row indexes, and row elements are reused as they scroll out.
+ * - Of those rows, only the cells of the columns in (or near) the viewport's width hold text; the
+ *   others are left empty until a horizontal scroll brings them in. Thirty-odd columns are several
+ *   times what a panel shows, and each cell with text costs layout, text shaping and paint.
+ * - Geometry (scroll position, sizes) is read at the start of a paint, before any DOM write, so a
+ *   frame never forces a synchronous layout.
  * - The next page is asked for when the viewport nears the last loaded row.
  * - Sorting and filtering are the store's: a header click or a valid filter starts a new query
  *   from the first page. A filter that does not parse never leaves the page; its error is shown
@@ -28,6 +33,8 @@ const LIVE_STATUSES = new Set(['RUNNING', 'SCHEDULED']);
 export interface RunsTableOptions {
   /** Height of the scrolling area; tests pass one (a DOM without layout reports 0). */
   viewportHeight?: () => number;
+  /** Width of the scrolling area; 0 (a DOM without layout) fills every column. */
+  viewportWidth?: () => number;
   now?: () => number;
   /** Runs a paint before the next frame (requestAnimationFrame in a browser). */
   schedule?: (cb: () => void) => void;
@@ -45,7 +52,14 @@ interface RowElement {
   shown?: DisplayRow;
   index: number;
   stamp: number;
+  /** The column window (`colsKey`) its cells were filled for. */
+  cols: string;
 }
+
+/** Columns filled beyond each side of the viewport's width, in pixels. */
+const COLUMN_OVERSCAN_PX = 240;
+/** Rows kept above and below the viewport. */
+const ROW_OVERSCAN = 6;
 
 export class RunsTable {
   readonly rows = new RunRows();
@@ -75,6 +89,13 @@ export class RunsTable {
   private readonly now: () => number;
   private readonly schedule: (cb: () => void) => void;
   private readonly viewportHeight: () => number;
+  private readonly viewportWidth: () => number;
+  /** Geometry read by the last paint, before it wrote to the DOM. */
+  private geometry = { scrollTop: 0, scrollLeft: 0, height: 0, width: 0 };
+  /** Columns whose cells hold text: [first, last) in `columns`, and a key for it. */
+  private colFirst = 0;
+  private colLast = 0;
+  private colsKey = '';
 
   readonly dom: {
     title: HTMLElement;
@@ -100,6 +121,7 @@ export class RunsTable {
     this.now = opts.now ?? Date.now;
     this.schedule = opts.schedule ?? ((cb) => requestAnimationFrame(() => cb()));
     this.viewportHeight = opts.viewportHeight ?? (() => this.dom.grid.clientHeight - this.dom.header.offsetHeight - this.dom.groups.offsetHeight);
+    this.viewportWidth = opts.viewportWidth ?? (() => this.dom.grid.clientWidth);
     const debounce = opts.filterDebounceMs ?? 350;
 
     const toolbar = el('div', 'toolbar');
@@ -217,8 +239,8 @@ export class RunsTable {
     this.loadError = undefined;
     this.dom.banner.hidden = true;
     this.dom.grid.scrollTop = 0;
-    this.saveState();
     this.paint();
+    this.saveState();
     void this.loadMore();
   }
 
@@ -245,9 +267,10 @@ export class RunsTable {
 
   /** Keep loading while the viewport (or the position to restore) is past the loaded rows. */
   private afterPage(): void {
-    const wanted = Math.max(this.restoreScrollTop, this.dom.grid.scrollTop) + this.viewportHeight();
+    // What the paint just before read: reading the DOM again here would force a layout.
+    const wanted = Math.max(this.restoreScrollTop, this.geometry.scrollTop) + this.geometry.height;
     const loadedHeight = this.rows.display.length * ROW_HEIGHT;
-    if (this.restoreScrollTop > 0 && (loadedHeight >= this.restoreScrollTop + this.viewportHeight() || this.rows.complete)) {
+    if (this.restoreScrollTop > 0 && (loadedHeight >= this.restoreScrollTop + this.geometry.height || this.rows.complete)) {
       this.dom.grid.scrollTop = this.restoreScrollTop;
       this.restoreScrollTop = 0;
       this.paint();
@@ -277,7 +300,7 @@ export class RunsTable {
   /** Re-reads the visible RUNNING/SCHEDULED runs so their status, duration and metrics move. */
   async poll(): Promise<void> {
     if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
-    const { first, last } = this.window();
+    const { first, last } = rowWindow(this.dom.grid.scrollTop, this.viewportHeight(), ROW_HEIGHT, this.rows.display.length, ROW_OVERSCAN);
     const ids: string[] = [];
     for (let i = first; i < last; i++) {
       const r = this.rows.display[i]?.row;
@@ -533,15 +556,36 @@ export class RunsTable {
         this.shown.delete(c.key);
       }
     }
-    this.saveState();
     this.paint();
+    this.saveState();
     if (!this.dom.chooser.hidden) this.buildChooser();
   }
 
   // ---- rows ----------------------------------------------------------------------------------
 
-  private window(): { first: number; last: number } {
-    return rowWindow(this.dom.grid.scrollTop, this.viewportHeight(), ROW_HEIGHT, this.rows.display.length);
+  /** The columns within the viewport's width (plus COLUMN_OVERSCAN_PX each side); every column without layout. */
+  private columnWindow(scrollLeft: number, width: number): void {
+    let first = 0;
+    let last = this.columns.length;
+    if (width > 0) {
+      const from = scrollLeft - COLUMN_OVERSCAN_PX;
+      const to = scrollLeft + width + COLUMN_OVERSCAN_PX;
+      let x = SELECT_WIDTH;
+      first = -1;
+      last = 0;
+      for (let i = 0; i < this.columns.length; i++) {
+        const right = x + this.columns[i].width;
+        if (right > from && x < to) {
+          if (first < 0) first = i;
+          last = i + 1;
+        }
+        x = right;
+      }
+      if (first < 0) first = last = 0;
+    }
+    this.colFirst = first;
+    this.colLast = last;
+    this.colsKey = `${first}:${last}`;
   }
 
   private queuePaint(): void {
@@ -557,11 +601,16 @@ export class RunsTable {
 
   /** Renders the rows in the viewport, reusing row elements. */
   paint(): void {
+    // Every layout read first: after the writes below, a read would force a synchronous layout.
+    const g = this.dom.grid;
+    this.geometry = { scrollTop: g.scrollTop, scrollLeft: g.scrollLeft, height: this.viewportHeight(), width: this.viewportWidth() };
     const columnsChanged = this.refreshColumns();
+    this.columnWindow(this.geometry.scrollLeft, this.geometry.width);
     const display = this.rows.display;
     const extra = !this.rows.complete && (this.loading || this.rows.loadedCount > 0) ? 1 : 0;
-    this.dom.body.style.height = `${(display.length + extra) * ROW_HEIGHT}px`;
-    const { first, last } = this.window();
+    const height = `${(display.length + extra) * ROW_HEIGHT}px`;
+    if (this.dom.body.style.height !== height) this.dom.body.style.height = height;
+    const { first, last } = rowWindow(this.geometry.scrollTop, this.geometry.height, ROW_HEIGHT, display.length, ROW_OVERSCAN);
     const need = last - first;
     while (this.pool.length < need) this.pool.push(this.makeRow());
     // Row elements keep the run they show when it is still in the window, so a scroll step
@@ -608,7 +657,7 @@ export class RunsTable {
       cells.push(cell);
     }
     this.dom.body.appendChild(row);
-    return { el: row, check, twistie, name, cells, memo: cells.map(() => ({ text: '', title: '', cls: 'cell' })), index: -1, stamp: -1 };
+    return { el: row, check, twistie, name, cells, memo: cells.map(() => ({ text: '', title: '', cls: 'cell' })), index: -1, stamp: -1, cols: '' };
   }
 
   private fill(p: RowElement, d: DisplayRow, index: number): void {
@@ -617,10 +666,11 @@ export class RunsTable {
       p.el.hidden = false;
     }
     const selected = this.selected.has(d.row.runId);
-    if (p.shown === d && p.stamp === this.stamp && p.index === index && p.check.checked === selected) return;
+    if (p.shown === d && p.stamp === this.stamp && p.index === index && p.check.checked === selected && p.cols === this.colsKey) return;
     p.index = index;
     p.shown = d;
     p.stamp = this.stamp;
+    p.cols = this.colsKey;
     const r = d.row;
     if (p.el.dataset.runId !== r.runId) {
       p.el.dataset.runId = r.runId;
@@ -646,8 +696,9 @@ export class RunsTable {
         p.name.title = c.title ?? '';
         continue;
       }
-      const c = cellOf(col, r, now);
       const memo = p.memo[i];
+      // Off to the side: empty (no layout, shaping or paint) until a horizontal scroll brings it in.
+      const c = i >= this.colFirst && i < this.colLast ? cellOf(col, r, now) : OFFSCREEN;
       if (col.key === 'attributes:status') {
         // Reused glyph and label: a scroll step must not allocate nodes per row.
         if (memo.text !== c.text) {
@@ -779,7 +830,8 @@ export class RunsTable {
 
   // ---- state ---------------------------------------------------------------------------------
 
-  state(): RunsTableState {
+  /** `scrollTop`: as the last paint read it (saveState), or read now. */
+  state(scrollTop = this.dom.grid.scrollTop): RunsTableState {
     return {
       experimentIds: this.init?.experimentIds ?? [],
       title: this.init?.title ?? '',
@@ -789,12 +841,12 @@ export class RunsTable {
       shown: [...this.shown],
       selected: [...this.selected],
       expanded: [...this.expanded],
-      scrollTop: this.restoreScrollTop || this.dom.grid.scrollTop,
+      scrollTop: this.restoreScrollTop || scrollTop,
     };
   }
 
   private saveState(): void {
-    if (this.init) this.client.setState(this.state());
+    if (this.init) this.client.setState(this.state(this.geometry.scrollTop));
   }
 
   /** Ids of the runs whose rows are on screen, top to bottom (for tests and the poller). */
@@ -810,6 +862,8 @@ export class RunsTable {
     if (this.filterTimer) clearTimeout(this.filterTimer);
   }
 }
+
+const OFFSCREEN = { text: '', title: '', cls: '' };
 
 function sameIds(a: readonly string[] | undefined, b: readonly string[]): boolean {
   return !!a && a.length === b.length && a.every((x, i) => x === b[i]);

@@ -64,7 +64,12 @@ function inView(info: RunInfo, viewType: ViewType): boolean {
   return viewType === 'ALL' || (viewType === 'ACTIVE_ONLY') === (info.lifecycleStage === 'active');
 }
 
-type ParsedMeta = { meta?: unknown; error?: string };
+/**
+ * A run meta.yaml as the cache keeps it. `info` is the RunInfo made from it once (frozen, shared by
+ * searches; only valid ones are kept): a field here, not a WeakMap, which would cost every garbage
+ * collection an ephemeron pass over ten thousand entries.
+ */
+type ParsedMeta = { meta?: unknown; error?: string; info?: RunInfo };
 
 function parseMeta(buf: Buffer): ParsedMeta {
   try {
@@ -122,8 +127,6 @@ export class FileStoreReader {
   private readonly runLocation = new Map<string, string>();
   /** Parsed run files (meta.yaml, params, tags, latest metrics), reused while a file's stat is unchanged. */
   private readonly statCache = new StatCache();
-  /** RunInfo (frozen, shared) of each remembered meta.yaml parse, so a cached scan allocates little. */
-  private readonly infoByMeta = new WeakMap<ParsedMeta, RunInfo>();
   /** Run folders per experiment folder, with the folder's stat when they were listed (experimentRunDirs). */
   private readonly runDirCache = new Map<string, { size: number; mtimeMs: number; ino: number; candidates: readonly RunCandidate[] }>();
 
@@ -284,24 +287,25 @@ export class FileStoreReader {
 
   /** RunInfo from a parsed run meta.yaml, or undefined (reported) when it does not describe this run. */
   protected runInfoFromMeta(parsed: ParsedMeta, runPath: string, runId: string, experimentId: string): RunInfo | undefined {
-    const metaPath = join(runPath, 'meta.yaml');
+    // Only the problems name it: not worked out for each of ten thousand valid runs.
+    const metaPath = () => join(runPath, 'meta.yaml');
     if (parsed.error !== undefined) {
-      this.problem(metaPath, `invalid YAML: ${parsed.error}`);
+      this.problem(metaPath(), `invalid YAML: ${parsed.error}`);
       return undefined;
     }
     const meta = parsed.meta;
     if (!isRecord(meta)) {
-      this.problem(metaPath, 'run meta.yaml is empty or not a mapping; skipped');
+      this.problem(metaPath(), 'run meta.yaml is empty or not a mapping; skipped');
       return undefined;
     }
     const id = asString(meta.run_id) ?? asString(meta.run_uuid);
     if (id !== runId) {
-      this.problem(metaPath, `run_id '${id ?? ''}' does not match its folder '${runId}'; skipped`);
+      this.problem(metaPath(), `run_id '${id ?? ''}' does not match its folder '${runId}'; skipped`);
       return undefined;
     }
     const expId = asString(meta.experiment_id);
     if (expId !== experimentId) {
-      this.problem(metaPath, `experiment_id '${expId ?? ''}' does not match its folder '${experimentId}'; skipped`);
+      this.problem(metaPath(), `experiment_id '${expId ?? ''}' does not match its folder '${experimentId}'; skipped`);
       return undefined;
     }
     return {
@@ -512,12 +516,12 @@ export class FileStoreReader {
 
   /** The RunInfo of a parsed meta.yaml, made once per parse; invalid ones are not remembered, so they are reported on every search, as on the slow path. */
   private rememberedInfo(parsed: ParsedMeta, c: RunCandidate): RunInfo | undefined {
-    let info = this.infoByMeta.get(parsed);
+    let info = parsed.info;
     if (!info) {
       const fresh = this.runInfoFromMeta(parsed, c.path, c.id, c.experimentId);
       if (!fresh) return undefined;
       info = Object.freeze(fresh);
-      this.infoByMeta.set(parsed, info);
+      parsed.info = info;
     }
     return info;
   }

@@ -30,14 +30,14 @@ function init(experimentIds: string[], over: Partial<RunsTableInit> = {}): RunsT
   return { experimentIds, title: 'test', storeUri: fixtureStore, pollMs: 0, pageSize: 200, ...over };
 }
 
-async function mount(opts: { handlers?: Partial<RequestHandlers<RunsTableContract>>; state?: RunsTableState; init: RunsTableInit }): Promise<{ table: Table; host: TestPanelHost<RunsTableContract>; root: HTMLElement }> {
+async function mount(opts: { handlers?: Partial<RequestHandlers<RunsTableContract>>; state?: RunsTableState; init: RunsTableInit; width?: number }): Promise<{ table: Table; host: TestPanelHost<RunsTableContract>; root: HTMLElement }> {
   const root = document.createElement('main');
   document.body.replaceChildren(root);
   // One message channel per mounted page, as each webview has its own window.
   const channel = new window.EventTarget();
   const host = new TestPanelHost<RunsTableContract>(channel, opts.handlers ?? runsTableRequests(() => store), opts.state);
   const client = createPanelClient<RunsTableContract>({ api: host.api, target: channel as unknown as Window });
-  const table = new RunsTable(root, client, { viewportHeight: () => VIEWPORT, schedule: (cb) => cb(), filterDebounceMs: 0, now: () => Date.now() });
+  const table = new RunsTable(root, client, { viewportHeight: () => VIEWPORT, viewportWidth: () => opts.width ?? 0, schedule: (cb) => cb(), filterDebounceMs: 0, now: () => Date.now() });
   assert.equal(host.sent[0]?.kind, 'ready', 'the page says ready before anything else');
   current = host;
   host.push('init', opts.init);
@@ -309,4 +309,26 @@ test('a store failure while paging keeps the rows already shown and says what fa
   assert.equal(banner.hidden, false);
   assert.match(banner.textContent!, /127\.0\.0\.1:5999.*already loaded stay shown/);
   assert.ok(visibleNames(root).length > 0);
+});
+
+test('only the columns within the width hold text; a horizontal scroll fills the ones it brings in and empties the ones it leaves', async () => {
+  const { root, table } = await mount({ init: init([iris]), width: 500 });
+  const n = root.querySelectorAll('.header .cell.head').length;
+  const rows = () => [...root.querySelectorAll<HTMLElement>('.row:not([hidden])')];
+  // Column i of the grid is cell i + 1 of a row (the checkbox cell comes first).
+  const filled = (i: number) => rows().filter((r) => (r.children[i + 1].textContent ?? '') !== '').length;
+  const rightmost = Array.from({ length: 5 }, (_, k) => n - 1 - k);
+  assert.ok(n > 12, `${n} columns`);
+  assert.ok(filled(1) > 0, 'a column at the left holds text');
+  assert.deepEqual(rightmost.map(filled), [0, 0, 0, 0, 0], 'the columns far to the right are empty');
+  // To the right end: the table's width less the viewport's (a DOM without layout does not clamp).
+  table.dom.grid.scrollLeft = parseInt(root.style.getPropertyValue('--table-width'), 10) - 500;
+  table.dom.grid.dispatchEvent(new Event('scroll'));
+  await idle();
+  assert.ok(rightmost.some((i) => filled(i) > 0), 'the columns brought in are filled');
+  assert.equal(filled(1), 0, 'a column left behind is emptied');
+  assert.ok(rows().every((r) => r.querySelector('.name')!.textContent !== ''), 'run names stay');
+  // Without layout (width 0) every column is filled, as before.
+  const whole = await mount({ init: init([iris]) });
+  assert.ok([...whole.root.querySelectorAll<HTMLElement>('.row:not([hidden])')].some((r) => r.children[n].textContent !== ''));
 });
