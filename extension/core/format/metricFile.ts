@@ -15,11 +15,27 @@ export class MetricLineError extends Error {
   }
 }
 
-/** Python float(): accepts nan/inf spellings that JavaScript's Number() does not. */
+/**
+ * Python's float() grammar for decimal text, used where Number() alone would not decide: digits may
+ * be grouped by single underscores (Python reads 1_000, Number() does not).
+ */
+const D = String.raw`\d(?:_?\d)*`;
+const PY_DECIMAL = new RegExp(`^[+-]?(?:(?:${D})?\\.${D}|${D}\\.?)(?:[eE][+-]?${D})?$`);
+
+/**
+ * Python float(): accepts nan/inf spellings that JavaScript's Number() does not, and refuses the
+ * 0x…, 0b… and 0o… literals that Number() reads and Python does not (MLflow never writes them: a
+ * metric file holding one is corrupt, not 16).
+ */
 export function parsePythonFloat(s: string): number {
   const t = s.trim();
   const n = Number(t);
-  if (!Number.isNaN(n) && t !== '') return n;
+  if (!Number.isNaN(n) && t !== '') {
+    const second = t.length > 1 && t.charCodeAt(0) === 0x30 ? t.charCodeAt(1) | 0x20 : 0;
+    if (second !== 0x78 && second !== 0x62 && second !== 0x6f) return n;
+    throw new Error(`not a number: '${s}'`);
+  }
+  if (t.includes('_') && PY_DECIMAL.test(t)) return Number(t.replace(/_/g, ''));
   const l = t.toLowerCase();
   if (l === 'nan' || l === '+nan' || l === '-nan') return NaN;
   if (l === 'inf' || l === '+inf' || l === 'infinity' || l === '+infinity') return Infinity;

@@ -28,6 +28,19 @@ test('Python float spellings', () => {
   assert.throws(() => parsePythonFloat(''));
 });
 
+test('Python float grammar: what Python reads, and nothing JavaScript alone would read', () => {
+  for (const [text, want] of [['1', 1], ['-2.5', -2.5], ['.5', 0.5], ['5.', 5], ['+1e-3', 1e-3], ['1E5', 1e5], ['1_000.0_1', 1000.01], [' 7 ', 7], ['0.30000000000000004', 0.30000000000000004], ['-0', -0]] as const) {
+    assert.ok(Object.is(parsePythonFloat(text), want), `${text} -> ${parsePythonFloat(text)}`);
+  }
+  for (const bad of ['0x10', '0b1', '0o7', '1__0', '_1', '1_', '1e', '.', 'e5', '1.2.3', 'Infinityx', '--1', '1 2']) {
+    assert.throws(() => parsePythonFloat(bad), /not a number/, bad);
+  }
+});
+
+test('a hex value in a metric file is reported as corrupt, with its line', () => {
+  assert.throws(() => parseMetricHistory('m', buf('1 0.5 0\n2 0x10 1\n')), /line 2: value '0x10' is not a number/);
+});
+
 test('NaN at the same step and timestamp does not displace a number, and is kept when first', () => {
   assert.equal(parseLatestMetric('m', buf('1 2.0 0\n1 nan 0\n'))!.value, 2);
   assert.ok(Number.isNaN(parseLatestMetric('m', buf('1 nan 0\n1 2.0 0\n'))!.value));

@@ -65,6 +65,7 @@ export function languageCases(): TestCase[] {
         const declare = actions.find((a) => /^Declare parameter 'seed'/.test(a.title));
         assert.ok(declare, `no "Declare parameter" action among ${JSON.stringify(actions.map((a) => a.title))}`);
         assert.ok(declare.edit, 'the quick fix carries no edit');
+        const original = doc.getText();
         try {
           assert.equal(await vscode.workspace.applyEdit(declare.edit), true, 'applyEdit refused the fix');
           assert.match(doc.getText(), /^\s+seed:/m, 'the fix did not add a seed parameter');
@@ -72,11 +73,16 @@ export function languageCases(): TestCase[] {
             mlflowDiagnostics(doc.uri).some((x) => diagnosticCode(x) === 'mlproject/undeclared-placeholder') ? undefined : true,
           );
         } finally {
-          // later cases (and the UI flows) expect the file as written
-          await vscode.window.showTextDocument(doc);
-          await vscode.commands.executeCommand('workbench.action.files.revert');
+          // Later cases (and the UI flows) expect the file as written. The edit goes back through the
+          // document itself: the Revert command acts on whichever editor has focus, and a panel
+          // opened by another flow could have it.
+          const back = new vscode.WorkspaceEdit();
+          back.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original);
+          await vscode.workspace.applyEdit(back);
+          if (doc.isDirty) await doc.save();
         }
-        assert.ok(!/^\s+seed:/m.test(doc.getText()), 'revert did not restore the file');
+        assert.equal(doc.getText(), original, 'the file was not restored');
+        assert.ok(!doc.isDirty, 'the restored file is still dirty');
       },
     },
     {
