@@ -7,35 +7,13 @@ import { FileStoreReader } from '../../../extension/core/store/fileStore';
 import { FileStore } from '../../../extension/core/store/fileStoreWriter';
 import { copyFixtureStore, fixtureStore, loadExpected } from '../../support/fixture';
 import { runPythonJson } from '../../support/python';
+import { EventEmitter, TreeItem } from '../../support/vscodeTreeStandIns';
 
 /**
  * Glue test of the Experiments tree: `vscode` is a small recording stand-in, the store is the real
  * fixture written by mlflow. What VS Code itself does with the items is checked in code-server.
  */
 
-class EventEmitter<T> {
-  private listeners: ((e: T) => void)[] = [];
-  readonly event = (l: (e: T) => void) => {
-    this.listeners.push(l);
-    return { dispose: () => undefined };
-  };
-  fire(e: T): void {
-    for (const l of this.listeners) l(e);
-  }
-}
-class TreeItem {
-  id?: string;
-  description?: string;
-  tooltip?: unknown;
-  iconPath?: unknown;
-  contextValue?: string;
-  command?: unknown;
-  accessibilityInformation?: unknown;
-  constructor(
-    readonly label: string,
-    readonly collapsibleState: number,
-  ) {}
-}
 const fakeVscode = {
   EventEmitter,
   TreeItem,

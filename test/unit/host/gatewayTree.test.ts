@@ -7,6 +7,7 @@ import { openStore, type ReadableStore } from '../../../extension/core/store/ope
 import { RestStore } from '../../../extension/core/store/rest/restStore';
 import { fixtureStore } from '../../support/fixture';
 import { startGatewayFixture, type GatewayFixture } from '../../support/gatewayServer';
+import { EventEmitter, TreeItem } from '../../support/vscodeTreeStandIns';
 
 /**
  * Glue test of the AI Gateway view: `vscode` is a small recording stand-in (the context key the
@@ -15,28 +16,6 @@ import { startGatewayFixture, type GatewayFixture } from '../../support/gatewayS
  * checked in code-server (test/vscode/gatewayFlows.mjs).
  */
 
-class EventEmitter<T> {
-  private listeners: ((e: T) => void)[] = [];
-  readonly event = (l: (e: T) => void) => {
-    this.listeners.push(l);
-    return { dispose: () => undefined };
-  };
-  fire(e: T): void {
-    for (const l of this.listeners) l(e);
-  }
-}
-class TreeItem {
-  id?: string;
-  description?: string;
-  tooltip?: unknown;
-  iconPath?: { id: string };
-  contextValue?: string;
-  command?: unknown;
-  constructor(
-    readonly label: string,
-    readonly collapsibleState: number,
-  ) {}
-}
 class MarkdownString {
   value = '';
   appendMarkdown(s: string) {

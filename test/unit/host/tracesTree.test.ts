@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before } from 'node:test';
 import { FileStoreReader } from '../../../extension/core/store/fileStore';
 import { makeTraceStore, type PyTraces } from '../../support/traceStore';
+import { EventEmitter, TreeItem } from '../../support/vscodeTreeStandIns';
 
 /**
  * Glue test of the Experiments tree's Traces folder: `vscode` is a small recording stand-in, the
@@ -17,29 +18,6 @@ import { makeTraceStore, type PyTraces } from '../../support/traceStore';
  * checked in code-server (test/vscode/traceFlows.mjs).
  */
 
-class EventEmitter<T> {
-  private listeners: ((e: T) => void)[] = [];
-  readonly event = (l: (e: T) => void) => {
-    this.listeners.push(l);
-    return { dispose: () => undefined };
-  };
-  fire(e: T): void {
-    for (const l of this.listeners) l(e);
-  }
-}
-class TreeItem {
-  id?: string;
-  description?: string;
-  tooltip?: unknown;
-  iconPath?: unknown;
-  contextValue?: string;
-  command?: unknown;
-  accessibilityInformation?: unknown;
-  constructor(
-    readonly label: string,
-    readonly collapsibleState: number,
-  ) {}
-}
 const fakeVscode = {
   EventEmitter,
   TreeItem,
