@@ -93,7 +93,10 @@ async function runPass({ tmp, name, trusted, extensionsDir, workspace, expected,
     },
   });
   cleanups.push(cs.stop);
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // Tall enough that the Experiments view, sharing the side bar with Models, Prompts and AI Gateway,
+  // still shows an experiment's runs and nested runs without scrolling: VS Code renders only the
+  // tree rows in view, and the flows find rows by their text.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1300 } });
   try {
     const page = await context.newPage();
     phase(`${name}: code-server up`);

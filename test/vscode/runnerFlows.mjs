@@ -50,10 +50,32 @@ async function focusEditorArea(page) {
   await page.waitForTimeout(300);
 }
 
-async function pickInQuickInput(page, text) {
+/**
+ * Runs a runner command and picks PROJECT in its "Which project?" list. The list is a quick pick,
+ * which closes when anything else takes the focus (seen in the full trusted pass: a terminal opened
+ * under it), so the command is started again while the list is not there to take the pick.
+ */
+async function startOnProject(page, command) {
+  const title = page.locator('.quick-input-widget .quick-input-title', { hasText: 'Which project?' }).first();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await runCommand(page, command);
+      await title.waitFor({ timeout: 15_000 });
+      await pickInQuickInput(page, PROJECT, 10_000);
+      return;
+    } catch (e) {
+      if (attempt >= 2) throw new Error(`${command}: the project list did not take the pick (3 tries): ${e instanceof Error ? e.message : e}`);
+      console.log(`· ${command}: try ${attempt + 1} did not reach the project list (${String(e instanceof Error ? e.message : e).split('\n')[0]}); again`);
+      await page.keyboard.press('Escape').catch(() => undefined);
+      await focusEditorArea(page);
+    }
+  }
+}
+
+async function pickInQuickInput(page, text, timeout = 30_000) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 15_000 });
-  await input.fill(text);
+  await input.fill(text, { timeout });
   await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
 }
@@ -70,9 +92,8 @@ export const runnerFlow = {
     writeProject(workspace);
     try {
       await focusEditorArea(page);
-      await runCommand(page, 'MLflow: Run MLproject Entry Point');
       // Several MLprojects in the workspace (at any depth): pick ours.
-      await pickInQuickInput(page, PROJECT);
+      await startOnProject(page, 'MLflow: Run MLproject Entry Point');
 
       const lr = await waitForBox(page, 'main: lr (float)');
       await lr.fill('abc');
@@ -150,8 +171,7 @@ export const runnerSweepFlow = {
     writeProject(workspace);
     try {
       await focusEditorArea(page);
-      await runCommand(page, 'MLflow: Run Parameter Sweep');
-      await pickInQuickInput(page, PROJECT);
+      await startOnProject(page, 'MLflow: Run Parameter Sweep');
       const lr = await waitForBox(page, 'main: lr (float)');
       await lr.fill('0.1, x');
       await page.waitForFunction((sel) => /'x' is not a number/.test(document.querySelector(sel)?.textContent ?? ''), '.quick-input-widget .quick-input-message', { timeout: 10_000 });
