@@ -1,15 +1,13 @@
-import * as esbuild from 'esbuild';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { wireBytes } from '../../extension/core/charts/wire';
 import type { ReadableStore } from '../../extension/core/store/openStore';
 import { chartsInit, chartSeries } from '../../extension/host/chartsRequests';
-import { repoRoot } from '../support/python';
 import { median, round } from './benchTiming';
+import { bundlePanel, serveFolder } from './webviewPage';
 
 /**
  * The chart panel's page in Debian's Chromium, for charts.bench.ts: time from the series answer
@@ -62,19 +60,7 @@ function pack(value: unknown): Blob {
 }
 
 async function buildPage(dir: string, nonce: string): Promise<void> {
-  await esbuild.build({
-    absWorkingDir: repoRoot,
-    entryPoints: { charts: 'webviews/charts/main.ts' },
-    bundle: true,
-    minify: true,
-    platform: 'browser',
-    target: 'es2022',
-    format: 'iife',
-    outdir: dir,
-    logLevel: 'warning',
-  });
-  copyFileSync(join(repoRoot, 'webviews/charts/style.css'), join(dir, 'charts.css'));
-  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(repoRoot, 'node_modules/@vscode/codicons/dist', f), join(dir, f));
+  await bundlePanel(dir, 'charts');
   // The host stand-in: reads the prepared answers, keeps the series answer until released.
   writeFileSync(
     join(dir, 'host.js'),
@@ -120,20 +106,6 @@ async function buildPage(dir: string, nonce: string): Promise<void> {
 <script nonce="${nonce}" src="host.js"></script>
 <script nonce="${nonce}" src="charts.js"></script></body></html>`,
   );
-}
-
-function serve(dir: string): Promise<{ server: Server; url: string }> {
-  const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css', ttf: 'font/ttf', json: 'application/json', bin: 'application/octet-stream' };
-  const server = createServer((req, res) => {
-    const name = (req.url ?? '/').split('?')[0].replace(/^\/+/, '') || 'index.html';
-    const p = join(dir, name.replace(/[^\w.-]/g, ''));
-    if (!existsSync(p)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[p.split('.').pop() ?? ''] ?? 'application/octet-stream' }).end(readFileSync(p));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/index.html` })));
 }
 
 /** Polls an expression (page.evaluate is not subject to the page's CSP; waitForFunction's eval is). */
@@ -184,7 +156,7 @@ export async function chartsWebviewBench(store: ReadableStore, runIds: string[],
   const packed = pack(series);
   writeFileSync(join(dir, 'series.json'), JSON.stringify(packed.json));
   writeFileSync(join(dir, 'series.bin'), packed.bin);
-  const { server, url } = await serve(dir);
+  const { server, url } = await serveFolder(dir);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   const times: number[] = [];
   const drawn: number[] = [];

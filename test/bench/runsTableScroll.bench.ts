@@ -1,6 +1,4 @@
-import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -9,8 +7,8 @@ import type { TrackingReader } from '../../extension/core/store/trackingStore';
 import { runsTableRequests } from '../../extension/host/runsTableRequests';
 import { toWire, type WebviewToHost } from '../../webviews/platform/envelope';
 import type { RunsTableContract } from '../../webviews/runsTable/contract';
-import { repoRoot } from '../support/python';
 import { ensureBenchStores } from './benchStores';
+import { bundlePanel, serveFolder } from './webviewPage';
 
 /**
  * Issue #8: scroll the runs table from the top to the 10,000th run and record every main-thread
@@ -43,19 +41,7 @@ function log(msg: string): void {
 }
 
 async function buildPage(dir: string): Promise<void> {
-  await esbuild.build({
-    absWorkingDir: repoRoot,
-    entryPoints: { runsTable: 'webviews/runsTable/main.ts' },
-    bundle: true,
-    minify: true,
-    platform: 'browser',
-    target: 'es2022',
-    format: 'iife',
-    outdir: dir,
-    logLevel: 'warning',
-  });
-  copyFileSync(join(repoRoot, 'webviews/runsTable/style.css'), join(dir, 'runsTable.css'));
-  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(repoRoot, 'node_modules/@vscode/codicons/dist', f), join(dir, f));
+  await bundlePanel(dir, 'runsTable');
   // The webview's shell (panelHtml.ts) with a stand-in for acquireVsCodeApi that forwards to the bench's host.
   writeFileSync(
     join(dir, 'index.html'),
@@ -71,20 +57,6 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__mlwbHost(m), get
 </script>
 <script src="runsTable.js"></script></body></html>`,
   );
-}
-
-function serve(dir: string): Promise<{ server: Server; url: string }> {
-  const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css', ttf: 'font/ttf' };
-  const server = createServer((req, res) => {
-    const name = (req.url ?? '/').split('?')[0].replace(/^\/+/, '') || 'index.html';
-    const p = join(dir, name.replace(/[^\w.-]/g, ''));
-    if (!existsSync(p)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[p.split('.').pop() ?? ''] ?? 'application/octet-stream' }).end(readFileSync(p));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/index.html` })));
 }
 
 async function wireHost(page: Page, store: TrackingReader, pageSize: number, experimentId: string): Promise<{ pages: number[] }> {
@@ -223,7 +195,7 @@ export default async function runsTableScroll(): Promise<unknown> {
 
   const dir = mkdtempSync(join(tmpdir(), 'mlwb-table-bench-'));
   await buildPage(dir);
-  const { server, url } = await serve(dir);
+  const { server, url } = await serveFolder(dir);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   try {
     const result: Record<string, unknown> = { runs: all.length, pageSize: 200, rowHeightPx: 26, viewport: '1400x900', storeColdFirstPageMs: Math.round(coldFirstPageMs) };
