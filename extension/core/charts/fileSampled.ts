@@ -1,7 +1,6 @@
-import { close, fstat, open, read } from 'node:fs';
 import { parseMetricColumns } from '../format/metricColumns';
 import { MetricLineError } from '../format/metricFile';
-import { fileKind, MAX_METRIC_HISTORY_BYTES, notRegularFile, READ_FLAGS, tooLarge } from '../store/boundedRead';
+import { MAX_METRIC_HISTORY_BYTES, readRegularFile } from '../store/boundedRead';
 import { StoreError } from '../store/errors';
 import { isMissing } from '../store/fileTree';
 import type { FileStoreReader } from '../store/fileStore';
@@ -33,31 +32,9 @@ function errText(e: unknown): string {
 
 /** The whole regular file into `s.buf` (grown when too small): non-blocking open, checked on the handle, bounded. */
 function readInto(path: string, s: Scratch): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    open(path, READ_FLAGS, (e, fd) => {
-      if (e) return reject(e);
-      fstat(fd, (e2, st) => {
-        let err: Error | null = e2;
-        if (!err && !st.isFile()) err = notRegularFile(path, fileKind(st));
-        if (!err && st.size > MAX_METRIC_HISTORY_BYTES) err = tooLarge(path, st.size, MAX_METRIC_HISTORY_BYTES, 'a metric history');
-        if (err) return close(fd, () => reject(err));
-        const size = st.size;
-        if (s.buf.length < size) s.buf = Buffer.allocUnsafe(Math.min(MAX_METRIC_HISTORY_BYTES, size + (size >> 3)));
-        const buf = s.buf;
-        let off = 0;
-        const done = (re: Error | null) => close(fd, (ce) => (re || ce ? reject(re ?? ce) : resolve(buf.subarray(0, off))));
-        const next = (): void => {
-          if (off >= size) return done(null);
-          read(fd, buf, off, size - off, off, (re, n) => {
-            if (re) return done(re);
-            if (n === 0) return done(null); // shrank meanwhile
-            off += n;
-            next();
-          });
-        };
-        next();
-      });
-    });
+  return readRegularFile(path, MAX_METRIC_HISTORY_BYTES, 'a metric history', 0, (size) => {
+    if (s.buf.length < size) s.buf = Buffer.allocUnsafe(Math.min(MAX_METRIC_HISTORY_BYTES, size + (size >> 3)));
+    return s.buf;
   });
 }
 

@@ -93,15 +93,16 @@ function openRegular(path: string, maxBytes: number, what: string, cb: (e: Error
 
 /**
  * A whole regular file, at most `maxBytes` (the size the open handle reports; a file growing meanwhile
- * is read up to that size, as fs.readFile does).
+ * is read up to that size, as fs.readFile does). `bufferFor` lends a buffer of at least `size` bytes
+ * to read into (a hot path reusing one scratch buffer); the result is then a view of it.
  */
-export function readRegularFile(path: string, maxBytes: number, what = 'one file', extraFlags = 0): Promise<Buffer> {
+export function readRegularFile(path: string, maxBytes: number, what = 'one file', extraFlags = 0, bufferFor: (size: number) => Buffer = Buffer.allocUnsafe): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     openRegular(path, maxBytes, what, (e, fd, size) => {
       if (e) return reject(e);
-      const buf = Buffer.allocUnsafe(size);
+      const buf = bufferFor(size);
       let off = 0;
-      const done = (err: Error | null) => close(fd, (ce) => (err || ce ? reject(err ?? ce) : resolve(off === size ? buf : buf.subarray(0, off))));
+      const done = (err: Error | null) => close(fd, (ce) => (err || ce ? reject(err ?? ce) : resolve(off === buf.length ? buf : buf.subarray(0, off))));
       const next = (): void => {
         if (off >= size) return done(null);
         read(fd, buf, off, size - off, off, (re, n) => {
