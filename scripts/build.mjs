@@ -38,7 +38,9 @@ const node = {
 const PANELS = ['runDetails', 'runsTable', 'charts', 'compare', 'modelVersion', 'tryIt', 'evaluation', 'trace', 'playground'];
 
 const builds = [
-  { ...node, entryPoints: { extension: 'extension/host/extension.ts' }, outdir: dist },
+  // The SQLite chart reader's threads (extension/core/charts/sqliteHistoryPool.ts) load their script
+  // from next to the bundle that starts them: the extension and the CLI both live in dist/.
+  { ...node, entryPoints: { extension: 'extension/host/extension.ts', sqliteHistoryWorker: 'extension/core/charts/sqliteHistoryWorker.ts' }, outdir: dist },
   { ...node, entryPoints: { server: 'language-server/server.ts' }, outdir: dist },
   { ...node, entryPoints: { cli: 'extension/cli/index.ts' }, outdir: dist, banner: { js: '#!/usr/bin/env node' } },
   {

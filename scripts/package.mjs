@@ -17,7 +17,7 @@ const listing = execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: root, enc
   .split('\n')
   .map((s) => s.trim())
   .filter(Boolean);
-const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/(extension|server|cli)\.js|dist\/webviews\/[^/]+|syntaxes\/[^/]+\.json|resources\/[^/]+)$/;
+const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/(extension|server|cli|sqliteHistoryWorker)\.js|dist\/webviews\/[^/]+|syntaxes\/[^/]+\.json|resources\/[^/]+)$/;
 const unexpected = listing.filter((f) => !allowed.test(f));
 const size = statSync(out).size;
 console.log(`packaged ${out}: ${listing.length} files, ${(size / 1024).toFixed(0)} KiB`);

@@ -80,10 +80,16 @@ function ensureStores(runs: number, steps: number): Stores {
   };
 }
 
+/** The SQLite reader threads' script, next to a bundle that reads SQLite charts (as scripts/build.mjs puts it in dist/). */
+function bundleWorker(dir: string): void {
+  esbuild.buildSync({ entryPoints: [join(repoRoot, 'extension/core/charts/sqliteHistoryWorker.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: join(dir, 'sqliteHistoryWorker.js'), absWorkingDir: repoRoot, logLevel: 'error' });
+}
+
 /** chartLoadTimer.ts as one CommonJS file, bundled as scripts/build.mjs bundles the extension (no tsx in the timed process). */
 function bundleTimer(dir: string): string {
   const outfile = join(dir, 'chartLoadTimer.cjs');
   esbuild.buildSync({ entryPoints: [join(repoRoot, 'test/bench/chartLoadTimer.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, absWorkingDir: repoRoot, external: ['vscode'], logLevel: 'error' });
+  bundleWorker(dir);
   return outfile;
 }
 
@@ -175,6 +181,7 @@ export default async function chartsBench() {
   const tmp = mkdtempSync(join(tmpdir(), 'mlwb-chart-bench-'));
   const cli = join(tmp, 'mlwb.cjs');
   await esbuild.build({ entryPoints: [join(repoRoot, 'extension/cli/index.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: cli, logLevel: 'warning', external: ['vscode'] });
+  bundleWorker(tmp);
   const cliCheck = (stdout: string) => {
     const pts = JSON.parse(stdout) as { run_id: string }[];
     const byRun = new Set(pts.map((p) => p.run_id));

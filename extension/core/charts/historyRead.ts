@@ -12,11 +12,13 @@ import { readSampledFileHistories } from './fileSampled';
 import { sampleSeries, stepRange } from './sampling';
 import { emptySeries, seriesFromColumns, type Series } from './series';
 import { SqliteHistoryReader } from './sqliteHistory';
+import { SqliteHistoryPool, workerScript } from './sqliteHistoryPool';
 
 /**
  * Sampled metric histories of many runs, read the fastest way each store kind allows:
  * - file store: each run's metric file read once and parsed into reused columns (fileSampled.ts);
- * - SQLite read directly: one scan per run through the run_uuid index (sqliteHistory.ts);
+ * - SQLite read directly: one scan per run through the run_uuid index (sqliteHistory.ts), on
+ *   worker threads that share the runs out (sqliteHistoryPool.ts);
  * - servers (and SQL stores behind our local server): `get-history-bulk-interval`, up to 100 runs
  *   per request, where the server has it; `get-history` per run otherwise, or when `exact` asks
  *   for every point (see historyBulk.ts for what the server's own sampling drops).
@@ -47,6 +49,8 @@ export interface SeriesResult {
 
 /** One extra read-only connection per SQLite store, made on first use. */
 const sqliteReaders = new WeakMap<SqliteReader, SqliteHistoryReader>();
+/** Reader threads per SQLite store, made on first use; null where no worker script was built. */
+const sqlitePools = new WeakMap<SqliteReader, SqliteHistoryPool | null>();
 /** Servers found to lack the bulk endpoint. */
 const noBulk = new WeakSet<RestStore>();
 
@@ -54,20 +58,67 @@ function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The store's owner only knows store.close(): what we open for it closes with it. */
+function closeWith(store: SqliteReader, closeOurs: () => unknown): void {
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await closeOurs();
+    await close();
+  };
+}
+
 export function sqliteHistoryReader(store: SqliteReader): SqliteHistoryReader {
   let r = sqliteReaders.get(store);
   if (!r) {
-    r = new SqliteHistoryReader(store.path);
-    sqliteReaders.set(store, r);
-    // The store's owner only knows store.close(): our connection closes with it.
-    const close = store.close.bind(store);
-    store.close = async () => {
+    const reader = new SqliteHistoryReader(store.path);
+    sqliteReaders.set(store, reader);
+    closeWith(store, () => {
       sqliteReaders.delete(store);
-      r!.close();
-      await close();
-    };
+      reader.close();
+    });
+    r = reader;
   }
   return r;
+}
+
+function sqlitePool(store: SqliteReader): SqliteHistoryPool | null {
+  let pool = sqlitePools.get(store);
+  if (pool === undefined) {
+    const script = workerScript();
+    const made = script ? new SqliteHistoryPool(store.path, store.uri, script) : null;
+    sqlitePools.set(store, made);
+    if (made) closeWith(store, () => made.close());
+    pool = made;
+  }
+  return pool;
+}
+
+function fromSqliteHere(store: SqliteReader, runIds: string[], key: string, opts: SampledHistoryOptions): SeriesResult[] {
+  const reader = sqliteHistoryReader(store);
+  return runIds.map((runId) => {
+    try {
+      if (!reader.hasRun(runId)) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Run with id=${runId} not found`, store.uri);
+      return { runId, key, series: reader.sampledSeries(runId, key, opts.maxPoints, opts.stepRange) };
+    } catch (e) {
+      return { runId, key, series: emptySeries(runId, key), error: errText(e) };
+    }
+  });
+}
+
+async function fromSqlite(store: SqliteReader, runIds: string[], key: string, opts: SampledHistoryOptions): Promise<SeriesResult[]> {
+  const pool = runIds.length > 1 ? sqlitePool(store) : null;
+  if (!pool) return fromSqliteHere(store, runIds, key, opts);
+  let parts;
+  try {
+    parts = await pool.read(runIds, key, opts.maxPoints, opts.stepRange);
+  } catch {
+    // A reader thread that died (out of memory, a crash in SQLite) costs speed, not the chart.
+    return fromSqliteHere(store, runIds, key, opts);
+  }
+  return parts.map((p) => {
+    const series: Series = { runId: p.runId, key, steps: p.steps, timestamps: p.timestamps, values: p.values, total: p.total, nonFinite: p.nonFinite };
+    return p.error === undefined ? { runId: p.runId, key, series } : { runId: p.runId, key, series, error: p.error };
+  });
 }
 
 function finish(s: Series, opts: SampledHistoryOptions): Series {
@@ -164,17 +215,7 @@ async function fromRest(store: RestStore, runIds: string[], key: string, opts: S
 /** Sampled histories of `key` for each run, in the order of `runIds`. */
 export async function readSampledHistories(store: ReadableStore, runIds: string[], key: string, opts: SampledHistoryOptions): Promise<SeriesResult[]> {
   if (store instanceof RestStore) return fromRest(store, runIds, key, opts);
-  if (store instanceof SqliteReader) {
-    const reader = sqliteHistoryReader(store);
-    return runIds.map((runId) => {
-      try {
-        if (!reader.hasRun(runId)) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Run with id=${runId} not found`, store.uri);
-        return { runId, key, series: sampleSeries(reader.series(runId, key, opts.stepRange), opts.maxPoints) };
-      } catch (e) {
-        return { runId, key, series: emptySeries(runId, key), error: errText(e) };
-      }
-    });
-  }
+  if (store instanceof SqliteReader) return fromSqlite(store, runIds, key, opts);
   if (store instanceof FileStoreReader) {
     const results = await readSampledFileHistories(store, runIds, key, opts.maxPoints, opts.stepRange);
     return results.map((r) => (r.error === undefined ? { runId: r.runId, key, series: r.series } : { runId: r.runId, key, series: r.series, error: r.error }));

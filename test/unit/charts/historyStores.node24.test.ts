@@ -4,6 +4,9 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { readSampledHistories } from '../../../extension/core/charts/historyRead';
 import { LiveSeries, MetricFollower } from '../../../extension/core/charts/live';
+import { sampleSeries } from '../../../extension/core/charts/sampling';
+import { SqliteHistoryReader } from '../../../extension/core/charts/sqliteHistory';
+import { SqliteHistoryPool, workerScript } from '../../../extension/core/charts/sqliteHistoryPool';
 import type { Series } from '../../../extension/core/charts/series';
 import { openStore, type ReadableStore } from '../../../extension/core/store/openStore';
 import { RestStore } from '../../../extension/core/store/rest/restStore';
@@ -89,6 +92,45 @@ for (const kind of ['file', 'sqlite'] as const) {
       assert.match(bad.error ?? '', /not found/);
       assert.equal(bad.series.steps.length, 0);
     });
+
+    if (kind === 'sqlite') {
+      test('the sampled SQLite read (rowid, step, value, then kept timestamps) equals sampling the full read', () => {
+        const here = new SqliteHistoryReader((reader as SqliteReader).path);
+        try {
+          for (const id of Object.values(store.runs)) {
+            for (const [max, range] of [[40, undefined], [4, undefined], [1000, undefined], [40, [1200, 1300]]] as const) {
+              const full = sampleSeries(here.series(id, 'loss', range as [number, number] | undefined), max);
+              assert.deepEqual(here.sampledSeries(id, 'loss', max, range as [number, number] | undefined), full, `${id} max ${max}`);
+            }
+          }
+          assert.throws(() => here.sampledSeries(store.runs.spiky, 'loss', 3), /at least 4 points/);
+        } finally {
+          here.close();
+        }
+      });
+
+      test('reader threads give what a read on this thread gives, a missing run as its own error', async () => {
+        const script = workerScript();
+        assert.ok(script, 'the worker script sits next to sqliteHistoryPool.ts');
+        const path = (reader as SqliteReader).path;
+        const pool = new SqliteHistoryPool(path, store.uri, script, 2);
+        const here = new SqliteHistoryReader(path);
+        try {
+          const ids = [...Object.values(store.runs), 'f'.repeat(32)];
+          const got = await pool.read(ids, 'loss', 40);
+          assert.deepEqual(got.map((g) => g.runId), ids);
+          for (const g of got.slice(0, -1)) {
+            const want = here.sampledSeries(g.runId, 'loss', 40);
+            assert.equal(g.error, undefined);
+            assert.deepEqual({ steps: g.steps, timestamps: g.timestamps, values: g.values, total: g.total, nonFinite: g.nonFinite }, { steps: want.steps, timestamps: want.timestamps, values: want.values, total: want.total, nonFinite: want.nonFinite });
+          }
+          assert.match(got[got.length - 1].error ?? '', /not found/);
+        } finally {
+          here.close();
+          await pool.close();
+        }
+      });
+    }
   });
 }
 
