@@ -51,6 +51,8 @@ interface Card {
   plot?: Plot;
   /** x axis the loaded data was fetched for ("metric" needs the x metric's values). */
   loadedFor?: string;
+  /** "Loading…" over the empty chart of prepare(). */
+  loadingNote?: HTMLElement;
 }
 
 export interface RenderedDataset {
@@ -166,7 +168,7 @@ export class ChartsPage {
     }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
     (window as unknown as { __mlwbCharts: ChartsTestHook }).__mlwbCharts = {
       ready: false,
-      charts: () => [...this.cards.values()].filter((c) => c.chart).map((c) => this.rendered(c)),
+      charts: () => [...this.cards.values()].filter((c) => c.chart && c.plot).map((c) => this.rendered(c)),
       state: () => structuredClone(this.state),
       pendingRequests: () => this.pending,
     };
@@ -453,6 +455,8 @@ export class ChartsPage {
     tools.append(yMin, yMax, reset, png, csv);
     head.append(title, tools);
     const notes = el('p', 'notes');
+    // Shown when there is something to say: a note appearing later resizes (and redraws) the chart.
+    notes.hidden = true;
     const canvasBox = el('div', 'canvas-box');
     canvasBox.append(el('p', 'loading', 'Loading…'));
     root.append(head, notes, canvasBox);
@@ -493,6 +497,7 @@ export class ChartsPage {
   private async load(card: Card): Promise<void> {
     card.loading = true;
     try {
+      if (!card.full) this.prepare(card);
       card.full = await this.request(card);
       card.loadedFor = this.fetchKey();
       card.zoom = undefined;
@@ -502,6 +507,9 @@ export class ChartsPage {
       performance.mark(MARK_DRAWN, { detail: card.key });
       requestAnimationFrame(() => setTimeout(() => performance.mark(MARK_PAINTED, { detail: card.key })));
     } catch (e) {
+      card.chart?.destroy();
+      card.chart = undefined;
+      card.loadingNote = undefined;
       card.canvasBox.replaceChildren(el('p', 'error', `Cannot load ${card.key}: ${e instanceof Error ? e.message : String(e)}`));
     } finally {
       card.loading = false;
@@ -535,6 +543,29 @@ export class ChartsPage {
     const plot = this.plotFor(card);
     card.plot = plot;
     this.writeNotes(card, plot);
+    this.render(card, plot);
+  }
+
+  /**
+   * An empty line chart while the card's data is on its way: chart.js' set-up (canvas context,
+   * options, the first layout and its number formats) is then done before the data arrives, and
+   * the data only updates the chart.
+   */
+  private prepare(card: Card): void {
+    if (card.chart) return;
+    const loading = el('p', 'loading overlay', 'Loading…');
+    // One empty line per visible run, so chart.js also sets up its per-dataset controllers now.
+    const hidden = new Set(this.state.hiddenRuns);
+    const lines = this.state.runIds.filter((id) => !hidden.has(id)).length * (this.state.smoothing > 0 ? 2 : 1);
+    const datasets: PlotDataset[] = Array.from({ length: this.state.groupBy ? 0 : lines }, (_, k) => ({ id: String(k), label: '', role: 'line', color: 'transparent', points: [] }));
+    this.render(card, { kind: 'line', datasets, notes: { nonPositive: 0, nan: 0, posInf: 0, negInf: 0, noX: 0 } });
+    card.canvasBox.append(loading);
+    card.loadingNote = loading;
+  }
+
+  private render(card: Card, plot: Plot): void {
+    card.loadingNote?.remove();
+    card.loadingNote = undefined;
     const fg = cssVar('--vscode-editor-foreground', '#333');
     const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
     const font = cssVar('--vscode-font-family', 'sans-serif');
@@ -603,7 +634,7 @@ export class ChartsPage {
       data: d.points,
       borderColor: d.color,
       backgroundColor: d.color,
-      borderWidth: d.role === 'raw' ? 1 : band ? 0 : 1.5,
+      borderWidth: d.role === 'raw' ? 1 : band ? 0 : 1,
       pointRadius: d.points.length === 1 ? 3 : 0,
       pointHoverRadius: 3,
       fill: d.role === 'bandMax' ? '-1' : false,
