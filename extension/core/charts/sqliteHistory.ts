@@ -196,8 +196,8 @@ export class SqliteHistoryReader {
       const n = this.n;
       const order = stepOrder(this.steps, n);
       if (order === null) return sampleSeries(this.series(runId, key, range), maxPoints);
-      const values = new Float64Array(n);
-      for (let k = 0; k < n; k++) values[k] = this.stored[order ? order[k] : k];
+      // Rows already in step order (the usual case) are sampled where they were scanned.
+      const values = order ? Float64Array.from(order, (i) => this.stored[i]) : this.stored.subarray(0, n);
       const keep = n <= maxPoints ? undefined : sampleIndices(values, maxPoints);
       const m = keep ? keep.length : n;
       const steps = new Float64Array(m);
