@@ -111,8 +111,9 @@ async function fromSqlite(store: SqliteReader, runIds: string[], key: string, op
   let parts;
   try {
     parts = await pool.read(runIds, key, opts.maxPoints, opts.stepRange);
-  } catch {
+  } catch (e) {
     // A reader thread that died (out of memory, a crash in SQLite) costs speed, not the chart.
+    store.onProblem?.({ location: store.path, message: `chart reader threads failed (${errText(e)}); reading on the calling thread` });
     return fromSqliteHere(store, runIds, key, opts);
   }
   return parts.map((p) => {

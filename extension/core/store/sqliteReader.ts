@@ -88,8 +88,11 @@ export class SqliteReader implements TrackingReader, RegistryReader {
   constructor(
     readonly uri: string,
     readonly path: string,
-    /** Where artifacts skipped while listing are reported (links out of the artifact folder, FIFOs…). */
-    private readonly onProblem?: ProblemSink,
+    /**
+     * Where problems that do not fail a read are reported: artifacts skipped while listing (links
+     * out of the artifact folder, FIFOs…), chart reader threads that could not be used.
+     */
+    readonly onProblem?: ProblemSink,
   ) {
     const mod = loadSqlite();
     if (!mod) throw new StoreError('UNSUPPORTED_STORE', 'This Node runtime has no node:sqlite; use an mlflow server for this store', uri);
