@@ -368,6 +368,8 @@ userFlows.push(
       await details.locator('[data-action="open-charts"]').click();
       const end = Date.now() + 60_000;
       let keys = [];
+      // Each chart is drawn when its own data arrives: wait for all of the run's metrics, not the first.
+      const all = () => Object.keys(child.metrics).every((k) => keys.includes(k));
       while (Date.now() < end) {
         for (const f of page.frames()) {
           keys = await f
@@ -375,7 +377,7 @@ userFlows.push(
             .catch(() => []);
           if (keys.length) break;
         }
-        if (keys.length) break;
+        if (all()) break;
         await page.waitForTimeout(250);
       }
       for (const k of Object.keys(child.metrics)) assert.ok(keys.includes(k), `the chart panel shows ${keys.join(', ') || 'nothing'}, not ${k}`);
