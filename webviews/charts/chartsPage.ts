@@ -634,7 +634,7 @@ export class ChartsPage {
       data: d.points,
       borderColor: d.color,
       backgroundColor: d.color,
-      borderWidth: d.role === 'raw' ? 1 : band ? 0 : 1,
+      borderWidth: band ? 0 : 1,
       pointRadius: d.points.length === 1 ? 3 : 0,
       pointHoverRadius: 3,
       fill: d.role === 'bandMax' ? '-1' : false,

@@ -96,12 +96,8 @@ function sqlitePool(store: SqliteReader): SqliteHistoryPool | null {
 function fromSqliteHere(store: SqliteReader, runIds: string[], key: string, opts: SampledHistoryOptions): SeriesResult[] {
   const reader = sqliteHistoryReader(store);
   return runIds.map((runId) => {
-    try {
-      if (!reader.hasRun(runId)) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Run with id=${runId} not found`, store.uri);
-      return { runId, key, series: reader.sampledSeries(runId, key, opts.maxPoints, opts.stepRange) };
-    } catch (e) {
-      return { runId, key, series: emptySeries(runId, key), error: errText(e) };
-    }
+    const r = reader.sampledRun(runId, key, opts.maxPoints, opts.stepRange, store.uri);
+    return r.error === undefined ? { runId, key, series: r.series } : { runId, key, series: r.series, error: r.error };
   });
 }
 

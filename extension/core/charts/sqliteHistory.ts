@@ -1,6 +1,6 @@
 import { StoreError } from '../store/errors';
 import { MIN_SAMPLE_POINTS, sampleIndices, sampleSeries } from './sampling';
-import { countNonFinite, type Series } from './series';
+import { countNonFinite, emptySeries, type Series } from './series';
 
 /**
  * Metric histories straight from MLflow's SQLite file (node:sqlite, read-only), for charts: the
@@ -217,6 +217,16 @@ export class SqliteHistoryReader {
       return { runId, key, steps, timestamps, values: kept, total: n, nonFinite: countNonFinite(values) };
     } finally {
       this.commit.get();
+    }
+  }
+
+  /** One run's sampled series for a chart, or why it has none (unknown run, read error): one bad run never fails the others. */
+  sampledRun(runId: string, key: string, maxPoints: number, range: [number, number] | undefined, uri: string): { series: Series; error?: string } {
+    try {
+      if (!this.hasRun(runId)) throw new StoreError('RESOURCE_DOES_NOT_EXIST', `Run with id=${runId} not found`, uri);
+      return { series: this.sampledSeries(runId, key, maxPoints, range) };
+    } catch (e) {
+      return { series: emptySeries(runId, key), error: e instanceof Error ? e.message : String(e) };
     }
   }
 
